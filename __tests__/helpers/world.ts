@@ -1,0 +1,103 @@
+// A whole outside world on loopback for end-to-end tests: the Feishu and GitHub emulators, a repository with
+// an environment, a GitHub token allowed to write its secrets, a Feishu user with a fresh refresh token, and
+// a wiki space. `world.run()` runs the bundled action against it, feeding it the refresh token the previous
+// run stored, exactly as the next workflow run would read it.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { FeishuEmulator, FeishuEmulatorOptions } from '../../emulator/feishu/index.js'
+import type { GitHubEmulator } from '../../emulator/github/index.js'
+import { EMULATOR_APP, EMULATOR_GITHUB_TOKEN, startSeededWorld } from '../../emulator/seed.js'
+import { type ActionRun, type RunActionOptions, runAction } from './action-runner.js'
+
+export const REPO = 'acme/handbook'
+export const ENVIRONMENT = 'wiki-sync'
+export const GITHUB_TOKEN = EMULATOR_GITHUB_TOKEN
+export const APP = EMULATOR_APP
+
+export interface World {
+  feishu: FeishuEmulator
+  github: GitHubEmulator
+  spaceId: string
+  workspace: string
+  /** The refresh token a run would read from the secret now (the stored value, or the seed before any run). */
+  currentRefreshToken(): string
+  inputs(overrides?: Record<string, string>): Record<string, string>
+  run(options?: Partial<RunActionOptions> & { inputs?: Record<string, string> }): Promise<ActionRun>
+  /** Every secret value this world has issued or used: for leak scans. */
+  secrets(): string[]
+  close(): Promise<void>
+}
+
+export interface WorldOptions {
+  feishu?: FeishuEmulatorOptions
+  environmentSecret?: boolean
+  /** Files to write into the workspace, path → content. */
+  files?: Record<string, string | Uint8Array>
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const seeded = await startSeededWorld({ repo: REPO, environment: ENVIRONMENT, feishu: options.feishu })
+  const { feishu, github, spaceId } = seeded
+  const seed = seeded.seedRefreshToken
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'fws-ws-'))
+  fs.mkdirSync(path.join(workspace, 'docs'), { recursive: true })
+  for (const [file, content] of Object.entries(options.files ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true })
+    fs.writeFileSync(path.join(workspace, file), content)
+  }
+  const environment = options.environmentSecret ? ENVIRONMENT : undefined
+  const issued = new Set<string>([seed, APP.appSecret, GITHUB_TOKEN])
+
+  const currentRefreshToken = (): string => github.secretValue(REPO, 'FEISHU_REFRESH_TOKEN', environment) ?? seed
+
+  const inputs = (overrides: Record<string, string> = {}): Record<string, string> => ({
+    'app-id': APP.appId,
+    'app-secret': APP.appSecret,
+    'refresh-token': currentRefreshToken(),
+    'github-token': GITHUB_TOKEN,
+    'secret-name': 'FEISHU_REFRESH_TOKEN',
+    'secret-environment': environment ?? '',
+    'space-id': spaceId,
+    'parent-node': '',
+    path: 'docs',
+    exclude: '',
+    mode: 'rotate-only',
+    'dry-run': 'false',
+    'base-url': feishu.url,
+    'on-delete': 'report',
+    'fail-on-error': 'true',
+    'github-api-url': github.url,
+    auth: 'user',
+    ...overrides,
+  })
+
+  return {
+    feishu,
+    github,
+    spaceId,
+    workspace,
+    currentRefreshToken,
+    inputs,
+    async run(runOptions = {}) {
+      const run = await runAction({
+        workspace,
+        ...runOptions,
+        inputs: inputs(runOptions.inputs),
+        env: { GITHUB_REPOSITORY: REPO, GITHUB_API_URL: github.url, ...runOptions.env },
+      })
+      // Remember every token the chain produced, so leak scans cover them all.
+      const live = feishu.liveRefreshToken()
+      if (live) issued.add(live)
+      const stored = github.secretValue(REPO, 'FEISHU_REFRESH_TOKEN', environment)
+      if (stored) issued.add(stored)
+      for (const value of run.masked) issued.add(value)
+      return run
+    },
+    secrets: () => [...issued],
+    async close() {
+      await seeded.close()
+      fs.rmSync(workspace, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,201 @@
+// Feishu token endpoints: the v2 OAuth token endpoint (refresh, authorization code, device code) and the
+// app's tenant access token.
+// - https://open.feishu.cn/document/authentication-management/access-token/refresh-user-access-token
+// - https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token
+// - https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal
+// The v2 token endpoint answers flat JSON (no `data` wrapper); the tenant token sits at the top level too.
+import type { Clock } from '../clock.js'
+import { describeNetworkError } from './client.js'
+
+export interface UserTokens {
+  accessToken: string
+  refreshToken: string
+  /** Seconds. */
+  expiresIn: number
+  refreshTokenExpiresIn: number
+  scope: string
+  /** Clock time the tokens were received, ms. */
+  receivedAt: number
+}
+
+/** What went wrong with a refresh, in terms of what the user must do. */
+export type RefreshFailureKind =
+  | 'already-used' // 20064 / 20073: the token was spent before this run
+  | 'lost-in-transit' // our first attempt spent it, but the answer never arrived
+  | 'expired' // 20037
+  | 'invalid' // 20026
+  | 'bad-app-secret' // 20002
+  | 'not-allowed' // 20074 and app/user state codes
+  | 'no-refresh-token' // success without a refresh_token: offline_access missing
+  | 'server' // 20050 / 20072 after the retry, or an unreadable answer
+  | 'network' // no answer at all, twice
+
+export class TokenRefreshError extends Error {
+  constructor(
+    readonly kind: RefreshFailureKind,
+    message: string,
+    readonly code?: number,
+    readonly logId?: string,
+  ) {
+    super(message)
+    this.name = 'TokenRefreshError'
+  }
+}
+
+const ALREADY_USED = new Set([20064, 20073])
+/** The server says it did nothing and the call may be repeated. */
+const RETRY_ONCE = new Set([20050, 20072])
+
+export interface RefreshOptions {
+  baseUrl: string
+  appId: string
+  appSecret: string
+  refreshToken: string
+  clock: Clock
+  /** Called with each new token the moment it arrives, before anything can print it. */
+  onSecret: (value: string) => void
+  timeoutMs?: number
+}
+
+type TokenResponse = Record<string, unknown>
+
+/**
+ * Spend the refresh token once and return the new pair. Retried only when the first call certainly did not
+ * spend it (20050/20072), or when there was no answer at all; in the second case a 20064 on the retry means
+ * the first call did spend it and its answer was lost.
+ */
+export async function refreshUserToken(options: RefreshOptions): Promise<UserTokens> {
+  const body = {
+    grant_type: 'refresh_token',
+    client_id: options.appId,
+    client_secret: options.appSecret,
+    refresh_token: options.refreshToken,
+  }
+  let lostFirstAnswer = false
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const answer = await postToken(options.baseUrl, body, options.timeoutMs)
+    if (answer.kind === 'no-answer') {
+      if (attempt === 2) {
+        throw new TokenRefreshError(
+          lostFirstAnswer ? 'lost-in-transit' : 'network',
+          `No answer from the Feishu token endpoint (${answer.reason}), twice.`,
+        )
+      }
+      lostFirstAnswer = true
+      await options.clock.sleep(2_000)
+      continue
+    }
+    const { json, logId, httpStatus } = answer
+    const code = Number(json.code ?? 0)
+    if (code === 0 && typeof json.access_token === 'string') {
+      options.onSecret(json.access_token)
+      if (typeof json.refresh_token !== 'string' || json.refresh_token === '') {
+        throw new TokenRefreshError('no-refresh-token', 'The refresh answer carried no refresh_token.', 0, logId)
+      }
+      options.onSecret(json.refresh_token)
+      return {
+        accessToken: json.access_token,
+        refreshToken: json.refresh_token,
+        expiresIn: positiveNumber(json.expires_in, 7_200),
+        refreshTokenExpiresIn: positiveNumber(json.refresh_token_expires_in, 604_800),
+        scope: typeof json.scope === 'string' ? json.scope : '',
+        receivedAt: options.clock.now(),
+      }
+    }
+    const detail = `code ${Number.isNaN(code) ? String(json.code) : code}, HTTP ${httpStatus}: ${String(json.error_description ?? json.msg ?? json.error ?? 'no description')}${logId ? ` (x-tt-logid ${logId})` : ''}`
+    if (RETRY_ONCE.has(code) && attempt === 1) {
+      await options.clock.sleep(1_000)
+      continue
+    }
+    if (ALREADY_USED.has(code)) {
+      throw new TokenRefreshError(lostFirstAnswer ? 'lost-in-transit' : 'already-used', detail, code, logId)
+    }
+    throw new TokenRefreshError(classify(code), detail, code, logId)
+  }
+  throw new TokenRefreshError('server', 'The Feishu token endpoint did not succeed.')
+}
+
+function classify(code: number): RefreshFailureKind {
+  if (code === 20037) return 'expired'
+  if (code === 20026) return 'invalid'
+  if (code === 20002 || code === 20024 || code === 20048) return 'bad-app-secret'
+  if (RETRY_ONCE.has(code) || Number.isNaN(code)) return 'server'
+  return 'not-allowed'
+}
+
+export interface TenantTokenOptions {
+  baseUrl: string
+  appId: string
+  appSecret: string
+  onSecret: (value: string) => void
+  timeoutMs?: number
+}
+
+export class TenantTokenError extends Error {
+  constructor(
+    message: string,
+    readonly code?: number,
+  ) {
+    super(message)
+    this.name = 'TenantTokenError'
+  }
+}
+
+/** POST /open-apis/auth/v3/tenant_access_token/internal; the token is at the top level of the answer. */
+export async function getTenantAccessToken(options: TenantTokenOptions): Promise<{ token: string; expire: number }> {
+  const answer = await postJson(
+    `${options.baseUrl}/open-apis/auth/v3/tenant_access_token/internal`,
+    { app_id: options.appId, app_secret: options.appSecret },
+    options.timeoutMs,
+  )
+  if (answer.kind === 'no-answer') throw new TenantTokenError(`No answer from the Feishu tenant token endpoint (${answer.reason}).`)
+  const code = Number(answer.json.code)
+  const token = answer.json.tenant_access_token
+  if (code === 0 && typeof token === 'string') {
+    options.onSecret(token)
+    return { token, expire: positiveNumber(answer.json.expire, 7_200) }
+  }
+  throw new TenantTokenError(
+    `The app credentials were refused: code ${String(answer.json.code)}, HTTP ${answer.httpStatus}: ${String(answer.json.msg ?? 'no message')}. Check app-id and app-secret.`,
+    Number.isNaN(code) ? undefined : code,
+  )
+}
+
+type Answer = { kind: 'json'; json: TokenResponse; httpStatus: number; logId?: string } | { kind: 'no-answer'; reason: string }
+
+async function postToken(baseUrl: string, body: Record<string, string>, timeoutMs?: number): Promise<Answer> {
+  return postJson(`${baseUrl}/open-apis/authen/v2/oauth/token`, body, timeoutMs)
+}
+
+export async function postJson(url: string, body: unknown, timeoutMs = 30_000): Promise<Answer> {
+  let response: Response
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+  } catch (error) {
+    return { kind: 'no-answer', reason: describeNetworkError(error) }
+  }
+  const logId = response.headers.get('x-tt-logid') ?? undefined
+  let text: string
+  try {
+    text = await response.text()
+  } catch (error) {
+    return { kind: 'no-answer', reason: describeNetworkError(error) }
+  }
+  try {
+    const json: unknown = JSON.parse(text)
+    if (json && typeof json === 'object') return { kind: 'json', json: json as TokenResponse, httpStatus: response.status, logId }
+  } catch {
+    // fall through: not JSON (a proxy's error page, say)
+  }
+  return { kind: 'json', json: { code: Number.NaN, msg: `unreadable answer: ${text.slice(0, 120)}` }, httpStatus: response.status, logId }
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+  const n = Number(value)
+  return Number.isFinite(n) && n > 0 ? n : fallback
+}

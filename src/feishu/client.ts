@@ -1,0 +1,198 @@
+// The only code that speaks Feishu Open API HTTP for wiki, docx and drive calls: base URL, the
+// {code, msg, data} envelope, FeishuError, one pacer, and the retry policy.
+//
+// Decisions are made on the JSON `code`, never on the HTTP status alone: live servers answer auth errors with
+// HTTP 400 and rate limits with either 429 or 400 (https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code,
+// https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control).
+import type { Clock } from '../clock.js'
+import { type ApiClass, Pacer } from './pacer.js'
+
+export type { ApiClass } from './pacer.js'
+
+/** Rate limited: "request trigger frequency limit". */
+export const RATE_LIMITED = 99991400
+/** Server-side faults the docs say to retry: docx 1771001 "server internal error", wiki 131001 "rpc fail". */
+const RETRYABLE_CODES = new Set([1771001, 1771002, 131001])
+
+export class FeishuError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | undefined,
+    readonly httpStatus: number | undefined,
+    readonly endpoint: string,
+    readonly logId?: string,
+    /** The request may or may not have taken effect (network error, timeout, 5xx on a write). */
+    readonly ambiguous = false,
+  ) {
+    super(message)
+    this.name = 'FeishuError'
+  }
+}
+
+export interface FeishuRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+  /** Path under the base URL, with path parameters already encoded. */
+  path: string
+  /** A stable label for logs and counters, e.g. "wiki.spaceNode.create". */
+  endpoint: string
+  apiClass: ApiClass
+  query?: Record<string, string | number | boolean | undefined>
+  body?: unknown
+  form?: FormData
+  /** For the per-document edit limit. */
+  documentId?: string
+  /**
+   * Whether the request may be sent again after an answer that leaves its effect unknown (network error,
+   * timeout, 5xx). True for reads and for docx writes carrying a client_token; false for wiki node create,
+   * whose callers look before they retry.
+   */
+  retrySafe: boolean
+}
+
+export interface CallEvent {
+  endpoint: string
+  method: string
+  apiClass: ApiClass
+  attempt: number
+  httpStatus?: number
+  code?: number
+  throttled: boolean
+  networkError?: string
+}
+
+export interface FeishuClientOptions {
+  baseUrl: string
+  /** The user or tenant access token; read on every call. */
+  accessToken: () => string
+  clock: Clock
+  pacer?: Pacer
+  maxAttempts?: number
+  requestTimeoutMs?: number
+  random?: () => number
+  onCall?: (event: CallEvent) => void
+}
+
+export class FeishuClient {
+  readonly pacer: Pacer
+  readonly baseUrl: string
+  private readonly maxAttempts: number
+  private readonly timeoutMs: number
+  private readonly random: () => number
+
+  constructor(private readonly options: FeishuClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '')
+    this.pacer = options.pacer ?? new Pacer(options.clock)
+    this.maxAttempts = options.maxAttempts ?? 6
+    this.timeoutMs = options.requestTimeoutMs ?? 30_000
+    this.random = options.random ?? Math.random
+  }
+
+  /** Send a request and return the envelope's `data`. */
+  async request<T>(req: FeishuRequest): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await this.pacer.acquire(req.apiClass, req.documentId)
+      const outcome = await this.send(req, attempt)
+      if (outcome.kind === 'ok') return outcome.data as T
+      const last = attempt >= this.maxAttempts
+      if (outcome.kind === 'throttled' && !last) {
+        // The server did nothing; wait for its window to reset (x-ogw-ratelimit-reset, in seconds).
+        const waitMs = outcome.resetSeconds !== undefined ? outcome.resetSeconds * 1000 : this.backoff(attempt)
+        this.pacer.holdUntil(req.apiClass, this.options.clock.now() + waitMs)
+        continue
+      }
+      if (outcome.kind === 'transient' && req.retrySafe && !last) {
+        await this.options.clock.sleep(this.backoff(attempt))
+        continue
+      }
+      throw outcome.error
+    }
+  }
+
+  /** Full jitter exponential backoff: 0.5 s, 1 s, 2 s … capped at 20 s. */
+  private backoff(attempt: number): number {
+    const cap = Math.min(20_000, 500 * 2 ** (attempt - 1))
+    return cap / 2 + (this.random() * cap) / 2
+  }
+
+  private async send(
+    req: FeishuRequest,
+    attempt: number,
+  ): Promise<
+    | { kind: 'ok'; data: unknown }
+    | { kind: 'throttled'; resetSeconds?: number; error: FeishuError }
+    | { kind: 'transient' | 'final'; error: FeishuError }
+  > {
+    const url = new URL(this.baseUrl + req.path)
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value))
+    }
+    const headers: Record<string, string> = { authorization: `Bearer ${this.options.accessToken()}` }
+    let body: string | FormData | undefined
+    if (req.form) {
+      body = req.form
+    } else if (req.body !== undefined) {
+      headers['content-type'] = 'application/json; charset=utf-8'
+      body = JSON.stringify(req.body)
+    }
+    const event: CallEvent = { endpoint: req.endpoint, method: req.method, apiClass: req.apiClass, attempt, throttled: false }
+
+    let response: Response
+    try {
+      response = await fetch(url, { method: req.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) })
+    } catch (error) {
+      event.networkError = describeNetworkError(error)
+      this.options.onCall?.(event)
+      const message = `${req.endpoint}: no answer from ${url.host} (${event.networkError})`
+      return { kind: 'transient', error: new FeishuError(message, undefined, undefined, req.endpoint, undefined, true) }
+    }
+
+    const logId = response.headers.get('x-tt-logid') ?? undefined
+    const text = await response.text().catch(() => '')
+    const json = parseJson(text)
+    const code = json ? Number(json.code) : undefined
+    event.httpStatus = response.status
+    event.code = code
+    event.throttled = code === RATE_LIMITED || response.status === 429
+    this.options.onCall?.(event)
+
+    if (code === 0 && response.ok) return { kind: 'ok', data: json?.data ?? {} }
+    const msg = typeof json?.msg === 'string' ? json.msg : text.slice(0, 200) || response.statusText
+    const describe = `${req.endpoint} failed: ${code !== undefined && !Number.isNaN(code) ? `code ${code}, ` : ''}HTTP ${response.status}, ${msg}${logId ? ` (x-tt-logid ${logId})` : ''}`
+    if (event.throttled) {
+      const reset = Number(response.headers.get('x-ogw-ratelimit-reset'))
+      return {
+        kind: 'throttled',
+        resetSeconds: Number.isFinite(reset) && reset >= 0 ? reset : undefined,
+        error: new FeishuError(describe, code, response.status, req.endpoint, logId),
+      }
+    }
+    const serverFault = response.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code))
+    const error = new FeishuError(
+      describe,
+      Number.isNaN(code) ? undefined : code,
+      response.status,
+      req.endpoint,
+      logId,
+      serverFault && req.method !== 'GET',
+    )
+    return { kind: serverFault ? 'transient' : 'final', error }
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function describeNetworkError(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return 'timed out'
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause
+    return cause?.code ?? cause?.message ?? error.message
+  }
+  return String(error)
+}
