@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import { actionClock } from './clock.js'
 import { FeishuClient } from './feishu/client.js'
 import { getTenantAccessToken } from './feishu/auth.js'
+import { checkKeepalive } from './keepalive.js'
 import { maskSecret } from './mask.js'
 import { type RunReport, writeReport } from './report/index.js'
 import { SettingsError, type Settings, envInputReader, readSettings } from './settings.js'
@@ -38,6 +39,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         refreshTokenExpiresAt: new Date(Date.now() + tokens.refreshTokenExpiresIn * 1000),
       }
       core.info(`Saved the new refresh token into the ${report.rotation.secretDescription} (${saved.result}).`)
+      report.keepalive = checkKeepalive(settings)
       accessToken = tokens.accessToken
     } else {
       step = 'authenticate'

@@ -75,7 +75,7 @@ describe('token chain (rotate-only runs of the bundled action)', () => {
     world = await startWorld()
     lastRun = await world.run() // first run creates the secret
     world.github.server.inject({ ...REPO_SECRET_PUT, times: 2, status: 502, body: { message: 'Bad Gateway' } })
-    lastRun = await world.run()
+    lastRun = await world.run({ timeScale: 50 })
     expect(lastRun.exitCode, lastRun.stdout).toBe(0)
     expect(world.github.secretValue(REPO, 'FEISHU_REFRESH_TOKEN')).toBe(world.feishu.liveRefreshToken())
     expect(lastRun.summary).toContain('after 3 attempts')
@@ -192,5 +192,17 @@ describe('token chain (rotate-only runs of the bundled action)', () => {
     expect(lastRun.exitCode).toBe(3)
     expect(lastRun.summary).toContain('This run was queued')
     expect(lastRun.summary).toContain('re-run it')
+  })
+
+  it.each([
+    ['weekly', '17 3 * * 1', true],
+    ['daily', '17 3 * * *', false],
+  ])('warns in the summary when the workflow schedule (%s) does not keep the token alive', async (_, cron, warns) => {
+    const workflow = `on:\n  schedule:\n    - cron: '${cron}'\n  workflow_dispatch:\nconcurrency:\n  group: wiki\n  cancel-in-progress: false\njobs:\n  sync:\n    runs-on: ubuntu-latest\n    environment: wiki-sync\n    steps:\n      - uses: actions/checkout@v6\n      - uses: ./\n        with:\n          secret-environment: wiki-sync\n`
+    world = await startWorld({ files: { '.github/workflows/sync.yml': workflow } })
+    lastRun = await world.run({ env: { GITHUB_WORKFLOW_REF: `${REPO}/.github/workflows/sync.yml@refs/heads/main` } })
+    expect(lastRun.exitCode, lastRun.stdout).toBe(0)
+    expect(lastRun.summary.includes('Keep-alive')).toBe(warns)
+    expect(lastRun.annotations.some((a) => a.level === 'warning' && a.file === '.github/workflows/sync.yml')).toBe(warns)
   })
 })

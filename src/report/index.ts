@@ -2,6 +2,7 @@
 // Nothing secret goes in: values come from settings fields that are not secrets, and the runner's masks
 // cover the rest.
 import * as core from '@actions/core'
+import type { KeepaliveWarning } from '../keepalive.js'
 import type { Settings } from '../settings.js'
 import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
@@ -20,6 +21,8 @@ export interface RunReport {
   settings?: Settings
   identity?: 'user' | 'app'
   rotation?: RotationReport
+  /** The workflow's schedule does not keep the token alive. */
+  keepalive?: KeepaliveWarning
   publish?: PublishResult
   /** Why publishing did not happen (rotate-only, or not available). */
   publishSkipped?: string
@@ -43,10 +46,15 @@ export async function writeReport(report: RunReport): Promise<void> {
       true,
     )
   }
-  if (report.rotation) writeRotation(report.rotation)
+  if (report.rotation) writeRotation(report.rotation, report.keepalive)
   if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
   else if (report.publishSkipped) summary.addRaw(`<p>Publishing: ${escapeHtml(report.publishSkipped)}</p>`, true)
-  await summary.write()
+  try {
+    await summary.write()
+  } catch (error) {
+    // Outside a runner (or on a runner without job summaries) the outputs and the log still tell the story.
+    core.info(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)
+  }
 
   core.setOutput('token-rotated', report.rotation ? 'true' : 'false')
   core.setOutput('refresh-token-expires-at', report.rotation?.refreshTokenExpiresAt.toISOString() ?? '')
@@ -56,7 +64,7 @@ export async function writeReport(report: RunReport): Promise<void> {
   for (const [name, value] of Object.entries(pages)) core.setOutput(name, value)
 }
 
-function writeRotation(rotation: RotationReport): void {
+function writeRotation(rotation: RotationReport, keepalive?: KeepaliveWarning): void {
   const expires = rotation.refreshTokenExpiresAt
   const deadline = new Date(expires.getTime() - DEADLINE_MARGIN_MS)
   core.summary.addHeading('Token rotation', 3)
@@ -78,6 +86,11 @@ function writeRotation(rotation: RotationReport): void {
     '<p>The refresh token expires if no run uses it before then; a daily schedule keeps it alive.</p>',
     true,
   )
+  if (keepalive) {
+    const text = `${keepalive.message}${keepalive.fix ? ` ${keepalive.fix}` : ''}`
+    core.summary.addRaw(`<p>⚠️ <strong>Keep-alive:</strong> ${inlineHtml(text)} (${escapeHtml(keepalive.file)})</p>`, true)
+    core.warning(text, { title: 'Refresh token keep-alive', file: keepalive.file, startLine: keepalive.line })
+  }
 }
 
 export function escapeHtml(text: string): string {
