@@ -5,6 +5,13 @@
 export interface Clock {
   now(): number
   sleep(ms: number): Promise<void>
+  /** Real milliseconds that `ms` of this clock's time take (request timeouts are real timers). */
+  realMs?(ms: number): number
+}
+
+/** An AbortSignal that fires after `ms` of the clock's time, without keeping the process alive. */
+export function timeoutSignal(clock: Pick<Clock, 'realMs'> | undefined, ms: number): AbortSignal {
+  return AbortSignal.timeout(Math.max(1, Math.round(clock?.realMs?.(ms) ?? ms)))
 }
 
 /**
@@ -18,5 +25,6 @@ export function actionClock(env: NodeJS.ProcessEnv = process.env): Clock {
   return {
     now: () => realStart + (Date.now() - realStart) * factor,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms) / factor)),
+    realMs: (ms) => ms / factor,
   }
 }

@@ -36,7 +36,12 @@ export interface SecretStore {
 export async function openSecretStore(settings: Settings, clock: Clock): Promise<SecretStore> {
   const { repository, githubToken } = settings
   if (!repository || !githubToken) throw new Error('openSecretStore needs a repository and github-token')
-  const client = createGitHubClient({ token: githubToken, baseUrl: settings.githubApiUrl, sleep: clock.sleep })
+  const client = createGitHubClient({
+    token: githubToken,
+    baseUrl: settings.githubApiUrl,
+    sleep: clock.sleep,
+    requestTimeoutMs: clock.realMs?.(30_000),
+  })
   const target: SecretTarget = { ...repository, secretName: settings.secret.name, environment: settings.secret.environment }
   const key = await getSecretPublicKey(client, target)
   await proveSecretWriteAccess(client, target, key)

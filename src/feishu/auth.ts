@@ -4,7 +4,7 @@
 // - https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token
 // - https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal
 // The v2 token endpoint answers flat JSON (no `data` wrapper); the tenant token sits at the top level too.
-import type { Clock } from '../clock.js'
+import { type Clock, timeoutSignal } from '../clock.js'
 import { describeNetworkError } from './client.js'
 
 export interface UserTokens {
@@ -73,7 +73,7 @@ export async function refreshUserToken(options: RefreshOptions): Promise<UserTok
   }
   let lostFirstAnswer = false
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const answer = await postToken(options.baseUrl, body, options.timeoutMs)
+    const answer = await postToken(options.baseUrl, body, options.timeoutMs, options.clock)
     if (answer.kind === 'no-answer') {
       if (attempt === 2) {
         throw new TokenRefreshError(
@@ -163,18 +163,18 @@ export async function getTenantAccessToken(options: TenantTokenOptions): Promise
 
 type Answer = { kind: 'json'; json: TokenResponse; httpStatus: number; logId?: string } | { kind: 'no-answer'; reason: string }
 
-async function postToken(baseUrl: string, body: Record<string, string>, timeoutMs?: number): Promise<Answer> {
-  return postJson(`${baseUrl}/open-apis/authen/v2/oauth/token`, body, timeoutMs)
+async function postToken(baseUrl: string, body: Record<string, string>, timeoutMs?: number, clock?: Clock): Promise<Answer> {
+  return postJson(`${baseUrl}/open-apis/authen/v2/oauth/token`, body, timeoutMs, clock)
 }
 
-export async function postJson(url: string, body: unknown, timeoutMs = 30_000): Promise<Answer> {
+export async function postJson(url: string, body: unknown, timeoutMs = 30_000, clock?: Pick<Clock, 'realMs'>): Promise<Answer> {
   let response: Response
   try {
     response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: timeoutSignal(clock, timeoutMs),
     })
   } catch (error) {
     return { kind: 'no-answer', reason: describeNetworkError(error) }

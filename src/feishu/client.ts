@@ -4,7 +4,7 @@
 // Decisions are made on the JSON `code`, never on the HTTP status alone: live servers answer auth errors with
 // HTTP 400 and rate limits with either 429 or 400 (https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code,
 // https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control).
-import type { Clock } from '../clock.js'
+import { type Clock, timeoutSignal } from '../clock.js'
 import { type ApiClass, Pacer } from './pacer.js'
 
 export type { ApiClass } from './pacer.js'
@@ -138,7 +138,7 @@ export class FeishuClient {
 
     let response: Response
     try {
-      response = await fetch(url, { method: req.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) })
+      response = await fetch(url, { method: req.method, headers, body, signal: timeoutSignal(this.options.clock, this.timeoutMs) })
     } catch (error) {
       event.networkError = describeNetworkError(error)
       this.options.onCall?.(event)
