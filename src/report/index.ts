@@ -60,7 +60,7 @@ export async function writeReport(report: RunReport): Promise<void> {
   core.setOutput('refresh-token-expires-at', report.rotation?.refreshTokenExpiresAt.toISOString() ?? '')
   const pages = report.publish
     ? pagesOutputs(report.publish)
-    : { created: '0', updated: '0', unchanged: '0', failed: '0', pages: '[]' }
+    : { created: '0', updated: '0', unchanged: '0', failed: '0', moved: '0', archived: '0', deleted: '0', orphans: '0', pages: '[]', 'pages-truncated': 'false' }
   for (const [name, value] of Object.entries(pages)) core.setOutput(name, value)
 }
 

@@ -1,0 +1,630 @@
+// Carrying a plan out (or, in a dry run, describing it without a single write).
+//
+// Order of work, so every link target exists before content mentions it and the limits are used in parallel:
+// 1. Structure, one wiki call at a time (wiki: 100/min per app), parents before children and siblings in
+//    order (the API has no position; a node created later lands last): create, move, retitle.
+// 2. Content, up to `concurrency` documents at once (docx writes: 3/s per app and per document, reads 5/s; the
+//    client's pacer holds every class to its limit). A page's content starts as soon as its own node is
+//    ready and every page it links to that is created in this run has its node, so documents are written while
+//    later nodes are still being created.
+// 3. Removals (archive / delete), after the moves that take kept pages out of removed folders.
+// One failing page never stops the others.
+import type { Clock } from '../clock.js'
+import { FeishuError } from '../feishu/client.js'
+import type { DocxApi } from '../feishu/docx.js'
+import type { MediaApi } from '../feishu/media.js'
+import type { WikiApi, WikiNode } from '../feishu/wiki.js'
+import type { Settings } from '../settings.js'
+import { type ConvertedSource, convertSource } from './convert.js'
+import { type DocsSet, isRepoDirectory, loadAsset } from './docs.js'
+import { DocumentSyncError, readExistingDocument, syncDocument } from './document.js'
+import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from './generated.js'
+import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from './links.js'
+import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from './plan.js'
+import { Semaphore, WorkQueue } from './pool.js'
+import { existingFromBlocks } from './remote.js'
+import type { SourcePage } from './tree.js'
+import type { Log, PageResult, PageWarning } from './types.js'
+
+export interface EngineContext {
+  settings: Settings
+  docs: DocsSet
+  wiki: WikiApi
+  docx: DocxApi
+  media: MediaApi
+  log: Log
+  clock: Clock
+  spaceId: string
+  rootToken?: string
+  wikiPrefix: string
+  github: GitHubLinkBase
+  archiveKey: string
+  remote: RemoteTree
+  plan: Plan
+  /** undefined = `all` mode: every page is compared with its wiki document. */
+  changes?: Changes
+  concurrency: number
+}
+
+export interface ExecuteResult {
+  pages: PageResult[]
+  notes: string[]
+}
+
+/** Wiki calls in flight at once in the structure phase (the pacer keeps them within 100 per minute). */
+const STRUCTURE_CONCURRENCY = 3
+
+/** Wait for an asynchronous delete task at most this long (polled once a second). */
+const DELETE_TASK_TIMEOUT_MS = 60_000
+
+export async function executePlan(ctx: EngineContext, dryRun: boolean): Promise<ExecuteResult> {
+  return new Run(ctx, dryRun).execute()
+}
+
+class Run {
+  private readonly tokens = new Map<string, string>()
+  private readonly docIds = new Map<string, string>()
+  private readonly created = new Set<string>()
+  private readonly results = new Map<string, PageResult>()
+  private readonly notes: string[] = []
+  /** Children known per parent token ('' = space top level): a lost create is found by a token not in here. */
+  private readonly knownChildren = new Map<string, Set<string>>()
+  /** Our own open_id, learned from the first node we create. */
+  private self?: string
+  private readonly moveFailed = new Set<string>()
+  private readonly plannedCreates = new Set<string>()
+  private readonly waiting = new Map<string, Set<string>>()
+  private readonly dependents = new Map<string, Set<string>>()
+  private readonly structureDone = new Set<string>()
+  private readonly started = new Set<string>()
+  private readonly queue: WorkQueue
+  private readonly byKey: Map<string, PagePlan>
+  private readonly contentNeeded: Set<string>
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly dryRun: boolean,
+  ) {
+    this.queue = new WorkQueue(ctx.concurrency)
+    this.byKey = new Map(ctx.plan.pages.map((p) => [p.key, p]))
+    for (const [token, parent] of ctx.remote.parentOf) this.children(parent).add(token)
+    for (const p of ctx.plan.pages) {
+      if (p.existing) {
+        this.tokens.set(p.key, p.existing.node.node_token)
+        this.docIds.set(p.key, p.existing.node.obj_token)
+      }
+      if (p.create) this.plannedCreates.add(p.key)
+    }
+    this.contentNeeded = this.decideContent()
+  }
+
+  async execute(): Promise<ExecuteResult> {
+    const { plan } = this.ctx
+    // Results for every page first (the failures decided by the plan included).
+    for (const p of plan.pages) this.results.set(p.key, this.initialResult(p))
+
+    if (this.dryRun) return this.describe()
+
+    // Content waits for its own node and for the nodes of the pages it links to that are created in this run.
+    for (const p of plan.pages) {
+      if (p.failure || !this.contentNeeded.has(p.key)) continue
+      const pending = new Set([...this.linkTargets(p.page)].filter((k) => k !== p.key && this.plannedCreates.has(k)))
+      this.waiting.set(p.key, pending)
+      for (const k of pending) {
+        if (!this.dependents.has(k)) this.dependents.set(k, new Set())
+        this.dependents.get(k)!.add(p.key)
+      }
+    }
+    for (const p of plan.pages) if (p.existing && !p.move && !p.retitle && !p.failure) this.markReady(p.key)
+
+    // 1. Structure: siblings one after the other (creation order is the only order the API knows), different
+    //    parents side by side, a few wiki calls in flight at most.
+    await this.structureAll()
+    // Whatever still waits (a target failed after all): go, its links fall back to GitHub.
+    for (const key of this.waiting.keys()) this.tryStart(key, true)
+
+    // 3. Removals (the wiki class is free now), while content is still being written.
+    await this.removals()
+    await this.queue.idle()
+    return { pages: this.finalResults(), notes: this.notes }
+  }
+
+  // ---- structure -----------------------------------------------------------------------------------------
+
+  private async structureAll(): Promise<void> {
+    const limit = new Semaphore(STRUCTURE_CONCURRENCY)
+    const childrenOf = new Map<string | undefined, PagePlan[]>()
+    for (const p of this.ctx.plan.pages) {
+      const list = childrenOf.get(p.page.parentKey) ?? []
+      list.push(p)
+      childrenOf.set(p.page.parentKey, list)
+    }
+    const chain = async (parentKey: string | undefined): Promise<void> => {
+      const below: Promise<void>[] = []
+      for (const p of childrenOf.get(parentKey) ?? []) {
+        // A page that failed in the plan keeps its node, if it has one, as it is (children may still go under it).
+        if (!p.failure) await limit.run(() => this.structure(p))
+        if (childrenOf.has(p.key)) below.push(chain(p.key))
+      }
+      await Promise.all(below)
+    }
+    await chain(undefined)
+  }
+
+  private async structure(p: PagePlan): Promise<void> {
+    const { wiki } = this.ctx
+    const result = this.results.get(p.key)!
+    const parentToken = p.page.parentKey === undefined ? (this.ctx.rootToken ?? '') : this.tokens.get(p.page.parentKey)
+    if (parentToken === undefined) {
+      const parent = this.ctx.docs.tree.pages.get(p.page.parentKey!)!
+      this.fail(p.key, `its parent page "${parent.title}" could not be created`)
+      this.nodeUnavailable(p.key)
+      return
+    }
+    try {
+      if (p.create) {
+        const node = await this.createNode(parentToken, p.page.title)
+        this.tokens.set(p.key, node.node_token)
+        this.docIds.set(p.key, node.obj_token)
+        this.created.add(p.key)
+        result.nodeToken = node.node_token
+        result.url = this.ctx.wikiPrefix + node.node_token
+      } else if (p.existing) {
+        const token = p.existing.node.node_token
+        if (p.move) {
+          try {
+            await wiki.moveNode(this.ctx.spaceId, token, parentToken)
+          } catch (error) {
+            this.moveFailed.add(token)
+            throw error
+          }
+          this.children(p.move.fromParentToken).delete(token)
+          this.children(parentToken).add(token)
+        }
+        if (p.retitle) await wiki.updateTitle(this.ctx.spaceId, token, p.retitle.to)
+      }
+    } catch (error) {
+      this.fail(p.key, describeError(error))
+      if (p.create) this.nodeUnavailable(p.key)
+      return
+    }
+    this.markReady(p.key)
+  }
+
+  /**
+   * Create a docx node. Create has no idempotency token, so an answer that may have been lost (network error,
+   * timeout, 5xx) is followed by a look at the parent's children: a node with this title that was not there
+   * before (and, once we know who we are, was created by us) is ours; only if there is none is the create sent
+   * again. So a lost answer never leaves a duplicate page.
+   */
+  private async createNode(parentToken: string, title: string): Promise<WikiNode> {
+    const { wiki, spaceId } = this.ctx
+    const known = this.children(parentToken)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const node = await wiki.createNode(spaceId, parentToken || undefined, title)
+        this.self ??= node.node_creator || node.creator || undefined
+        known.add(node.node_token)
+        return node
+      } catch (error) {
+        if (!(error instanceof FeishuError && error.ambiguous) || attempt >= 3) throw error
+        this.ctx.log.info(`Creating "${title}" got no clear answer (${error.message}); checking whether it was created.`)
+        const children = await wiki.listChildren(spaceId, parentToken || undefined)
+        const found = children.find(
+          (n) =>
+            !known.has(n.node_token) &&
+            n.title === title &&
+            n.obj_type === 'docx' &&
+            (this.self === undefined || n.node_creator === this.self || n.creator === this.self),
+        )
+        if (found) {
+          known.add(found.node_token)
+          this.ctx.log.info(`"${title}" had been created (${found.node_token}); not creating it again.`)
+          return found
+        }
+      }
+    }
+  }
+
+  private children(parentToken: string): Set<string> {
+    let set = this.knownChildren.get(parentToken)
+    if (!set) {
+      set = new Set()
+      this.knownChildren.set(parentToken, set)
+    }
+    return set
+  }
+
+  // ---- content scheduling --------------------------------------------------------------------------------
+
+  private markReady(key: string): void {
+    this.structureDone.add(key)
+    this.tryStart(key, false)
+    this.release(key)
+  }
+
+  /** The page will have no node in this run: pages waiting for it go on (their link points at GitHub). */
+  private nodeUnavailable(key: string): void {
+    this.release(key)
+  }
+
+  private release(key: string): void {
+    for (const dep of this.dependents.get(key) ?? []) {
+      this.waiting.get(dep)?.delete(key)
+      this.tryStart(dep, false)
+    }
+  }
+
+  private tryStart(key: string, force: boolean): void {
+    if (this.started.has(key) || !this.structureDone.has(key)) return
+    const pending = this.waiting.get(key)
+    if (!pending || (pending.size > 0 && !force)) return
+    if (this.results.get(key)!.status === 'failed') return
+    this.started.add(key)
+    this.queue.push(() => this.writeContent(this.byKey.get(key)!))
+  }
+
+  private async writeContent(p: PagePlan): Promise<void> {
+    const result = this.results.get(p.key)!
+    const documentId = this.docIds.get(p.key)!
+    try {
+      const converted = this.convert(p.page, result)
+      const existing = this.created.has(p.key) ? undefined : await this.existingDocument(p, documentId)
+      const sync = await syncDocument(this.ctx.docx, this.ctx.media, {
+        documentId,
+        existing,
+        conversion: converted.conversion,
+        provenance: this.provenance(p.page),
+        loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
+        dryRun: false,
+      })
+      for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w })
+      if (sync.status === 'created') result.status = 'created'
+      else if (sync.status === 'updated') result.status = 'updated'
+      if (sync.remoteEdited) result.remoteEdited = true
+      this.ctx.log.debug(`${result.path}: ${sync.summary} (${sync.writeCalls} write calls)`)
+    } catch (error) {
+      this.fail(p.key, error instanceof DocumentSyncError ? error.message : describeError(error))
+    }
+  }
+
+  /** The page as it is: from the scan's listing when that held the whole document, else read now. */
+  private async existingDocument(p: PagePlan, documentId: string) {
+    const rn = p.existing
+    if (rn?.blocks && rn.node.obj_token === documentId) return existingFromBlocks(documentId, rn.node.title, rn.blocks, rn.marker)
+    return readExistingDocument(this.ctx.docx, documentId)
+  }
+
+  private convert(page: SourcePage, result: PageResult): ConvertedSource {
+    const linkWarnings: { href: string; message: string }[] = []
+    const resolver = (from: string) => (href: string) => {
+      const r = resolveLink(href, from, {
+        tree: this.ctx.docs.tree,
+        wikiPrefix: this.ctx.wikiPrefix,
+        github: this.ctx.github,
+        nodeToken: (key) => this.tokens.get(key),
+        isDirectory: (repoPath) => isRepoDirectory(this.ctx.docs, repoPath),
+      })
+      if (r.warning) linkWarnings.push({ href, message: r.warning })
+      return r.url
+    }
+    let converted: ConvertedSource
+    if (page.contentFile) {
+      const file = this.ctx.docs.files.get(page.contentFile.repoPath)!
+      converted = convertSource(file.text ?? '', file.repoPath, resolver(file.repoPath))
+    } else {
+      const virtual = folderVirtualPath(page)
+      converted = convertSource(folderListMarkdown(page, this.ctx.docs.tree), virtual, resolver(virtual))
+      converted.warnings = [] // generated text: nothing the author could fix
+    }
+    // A link warning points at the link's line (the converter reports where each link is).
+    const positioned: PageWarning[] = linkWarnings.map((w) => {
+      const at = converted.links.find((l) => l.href === w.href)
+      return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message }
+    })
+    result.warnings = [...converted.warnings, ...positioned]
+    return converted
+  }
+
+  private provenance(page: SourcePage): { repoPath: string; sourceUrl: string } {
+    const sourceUrl = page.contentFile
+      ? githubUrl(this.ctx.github, page.contentFile.repoPath, false)
+      : githubUrl(this.ctx.github, page.repoPath, true)
+    return { repoPath: page.key, sourceUrl }
+  }
+
+  /** Link targets (page keys) of a page's content. */
+  private linkTargets(page: SourcePage): Set<string> {
+    const out = new Set<string>()
+    if (!page.contentFile) {
+      for (const k of page.children) out.add(k)
+      return out
+    }
+    const file = this.ctx.docs.files.get(page.contentFile.repoPath)
+    for (const href of file?.hrefs ?? []) {
+      const t = classifyLink(href, page.contentFile.repoPath, this.ctx.docs.tree)
+      if (t.kind === 'page') out.add(t.key)
+    }
+    return out
+  }
+
+  /**
+   * Which pages get their content compared and written. `all`: every page. `changed`: pages whose file the
+   * push changed, new and renamed pages, folder lists whose children changed, and pages linking to a page
+   * that appears or disappears in this run (their link changes between GitHub and the wiki).
+   */
+  private decideContent(): Set<string> {
+    const { plan, changes, docs } = this.ctx
+    const all = new Set(plan.pages.filter((p) => !p.failure).map((p) => p.key))
+    if (!changes) return all
+    const structural = new Set<string>()
+    for (const p of plan.pages) if (p.create || p.adopted || p.renamedFrom || p.retitle || p.move || p.failure) structural.add(p.key)
+    for (const r of plan.removals) structural.add(r.key)
+    const removedParents = new Set(plan.removals.map((r) => this.ctx.remote.parentOf.get(r.remote.node.node_token)))
+    const out = new Set<string>()
+    for (const p of plan.pages) {
+      if (p.failure) continue
+      const file = p.page.contentFile?.repoPath
+      if (p.create || p.adopted || p.renamedFrom) out.add(p.key)
+      else if (file && (changes.changed.has(file) || [...changes.renames.keys()].includes(file))) out.add(p.key)
+      else if (!file && p.page.kind === 'folder') {
+        const indexGone = ['index.md', 'README.md', 'readme.md'].some((n) => changes.removed.has(`${p.page.repoPath}/${n}`))
+        const childChanged = p.page.children.some((k) => structural.has(k)) || removedParents.has(p.existing?.node.node_token)
+        if (indexGone || childChanged) out.add(p.key)
+      } else if ([...this.linkTargets(p.page)].some((k) => structural.has(k))) out.add(p.key)
+      // Removed files a page links to: in `structural` through their removal key.
+      else if ((docs.files.get(file ?? '')?.hrefs ?? []).some((h) => {
+        const t = classifyLink(h, file!, docs.tree)
+        return t.kind === 'repo' && changes.removed.has(t.repoPath)
+      })) out.add(p.key)
+    }
+    return out
+  }
+
+  // ---- removals ------------------------------------------------------------------------------------------
+
+  private async removals(): Promise<void> {
+    const { plan } = this.ctx
+    const keptTokens = new Map<string, string>()
+    for (const p of plan.pages) if (p.existing) keptTokens.set(p.existing.node.node_token, p.key)
+    const outcome = new Map<string, { status: PageResult['status']; reason: string }>()
+    for (const r of plan.removals) {
+      if (!r.topMost) continue
+      let action = r.action
+      let reason = r.reason
+      if (action !== 'report') {
+        // A kept page that should have moved out first but could not: leave the subtree where it is.
+        const stuck = subtreeTokens(r.remote).filter((t) => this.moveFailed.has(t))
+        if (stuck.length > 0) {
+          action = 'report'
+          reason += `; left in place: ${stuck.map((t) => keptTokens.get(t)).join(', ')} could not be moved out of it`
+        }
+      }
+      try {
+        if (action === 'archive') {
+          await this.archive(r)
+          outcome.set(r.key, { status: 'archived', reason })
+        } else if (action === 'delete') {
+          if (await this.delete(r)) {
+            outcome.set(r.key, { status: 'deleted', reason })
+          } else {
+            await this.archive(r)
+            outcome.set(r.key, { status: 'archived', reason: `${reason}; the delete API answered 404, so it was archived instead` })
+          }
+        } else {
+          outcome.set(r.key, { status: 'orphan', reason: `${reason}; left in place (on-delete: ${this.ctx.settings.onDelete})` })
+        }
+      } catch (error) {
+        outcome.set(r.key, { status: 'failed', reason: `${reason}; ${action} failed: ${describeError(error)}` })
+      }
+    }
+    for (const r of plan.removals) {
+      const top = outcome.get(r.carriedBy ?? r.key)
+      let status = top?.status ?? 'orphan'
+      let reason = top?.reason ?? r.reason
+      if (r.carriedBy) {
+        // Carried along by a removed ancestor: the same fate, counted once per page; never a second failure.
+        status = status === 'failed' ? 'orphan' : status
+        reason = `${r.reason}; ${status === 'orphan' ? 'stays under' : 'went with'} ${r.carriedBy}`
+      }
+      this.results.set(`removal:${r.key}`, {
+        path: r.key,
+        title: r.remote.node.title,
+        nodeToken: r.remote.node.node_token,
+        ...(status === 'deleted' ? {} : { url: this.ctx.wikiPrefix + r.remote.node.node_token }),
+        status,
+        reason,
+        warnings: [],
+      })
+    }
+  }
+
+  private archiveToken?: string
+
+  private async archive(r: RemovalPlan): Promise<void> {
+    const token = await this.ensureArchive()
+    await this.ctx.wiki.moveNode(this.ctx.spaceId, r.remote.node.node_token, token)
+  }
+
+  /** Deletes the node with its subtree; false when the API answers 404 (not available: archive instead). */
+  private async delete(r: RemovalPlan): Promise<boolean> {
+    const { wiki, spaceId, clock } = this.ctx
+    try {
+      const { taskId } = await wiki.deleteNode(spaceId, r.remote.node.node_token, true)
+      if (!taskId) return true
+      const deadline = clock.now() + DELETE_TASK_TIMEOUT_MS
+      while (clock.now() < deadline) {
+        await clock.sleep(1000)
+        const state = await wiki.getDeleteTask(taskId)
+        if (state === 'success') return true
+        if (state === 'failed') throw new Error(`the delete task ${taskId} failed`)
+      }
+      throw new Error(`the delete task ${taskId} did not finish within ${DELETE_TASK_TIMEOUT_MS / 1000} s`)
+    } catch (error) {
+      // No such API on this server (a plain 404 page, as before the API existed): archive instead.
+      if (error instanceof FeishuError && error.httpStatus === 404 && error.code === undefined) return false
+      // Already gone (deleted by hand meanwhile): what we wanted.
+      if (error instanceof FeishuError && error.code === 131005) return true
+      throw error
+    }
+  }
+
+  /** The "Archived" page under parent-node, owned by the action, made on first use. */
+  private async ensureArchive(): Promise<string> {
+    if (this.archiveToken) return this.archiveToken
+    const existing = this.ctx.remote.owned.get(this.ctx.archiveKey)
+    if (existing) {
+      this.archiveToken = existing.node.node_token
+      return this.archiveToken
+    }
+    const parent = this.ctx.rootToken ?? ''
+    const node = await this.createNode(parent, ARCHIVE_TITLE)
+    this.archiveToken = node.node_token
+    this.notes.push(`Created the page "${ARCHIVE_TITLE}" (${this.ctx.wikiPrefix}${node.node_token}) for removed pages.`)
+    const source = `${this.ctx.github.owner}/${this.ctx.github.repo}/${this.ctx.docs.tree.rootRepoPath}`
+    try {
+      const converted = convertSource(archiveMarkdown(source), this.ctx.archiveKey, () => undefined)
+      await syncDocument(this.ctx.docx, this.ctx.media, {
+        documentId: node.obj_token,
+        conversion: converted.conversion,
+        provenance: { repoPath: this.ctx.archiveKey, sourceUrl: githubUrl(this.ctx.github, this.ctx.docs.tree.rootRepoPath, true) },
+        loadAsset: async () => undefined,
+        dryRun: false,
+      })
+    } catch (error) {
+      this.notes.push(`The "${ARCHIVE_TITLE}" page was created but its text could not be written: ${describeError(error)}`)
+    }
+    return this.archiveToken
+  }
+
+  // ---- results -------------------------------------------------------------------------------------------
+
+  private initialResult(p: PagePlan): PageResult {
+    const token = p.existing?.node.node_token
+    const reasons: string[] = []
+    if (p.renamedFrom) reasons.push(`renamed from ${p.renamedFrom}`)
+    if (p.adopted) reasons.push('took over an empty page with this title (left by an interrupted run)')
+    if (p.move && !p.renamedFrom) reasons.push('moved to its folder')
+    if (p.retitle) reasons.push(`retitled from "${p.retitle.from}"`)
+    const result: PageResult = {
+      path: p.page.contentFile?.repoPath ?? p.key,
+      title: p.page.title,
+      ...(token ? { nodeToken: token, url: this.ctx.wikiPrefix + token } : {}),
+      // A new title is an update of the page; a move alone is a move.
+      status: p.failure ? 'failed' : p.retitle ? 'updated' : p.move ? 'moved' : 'unchanged',
+      ...(p.failure ? { reason: p.failure } : reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
+      warnings: [],
+    }
+    return result
+  }
+
+  private fail(key: string, reason: string): void {
+    const result = this.results.get(key)!
+    result.status = 'failed'
+    result.reason = [result.reason, reason].filter(Boolean).join('; ')
+  }
+
+  private finalResults(): PageResult[] {
+    const out: PageResult[] = []
+    for (const p of this.ctx.plan.pages) {
+      const r = this.results.get(p.key)!
+      if (this.created.has(p.key) && r.status === 'unchanged') r.status = 'created'
+      out.push(r)
+    }
+    for (const [key, r] of this.results) if (key.startsWith('removal:')) out.push(r)
+    return out
+  }
+
+  /** Dry run: what would happen, reading but never writing. */
+  private async describe(): Promise<ExecuteResult> {
+    const { plan } = this.ctx
+    const queue = new WorkQueue(this.ctx.concurrency)
+    for (const p of plan.pages) {
+      const result = this.results.get(p.key)!
+      if (p.failure) {
+        result.plan = 'fail'
+        continue
+      }
+      const structural = p.move ? 'move' : p.retitle ? 'retitle' : undefined
+      if (p.create) {
+        result.status = 'skipped'
+        result.plan = 'create'
+        continue
+      }
+      if (!this.contentNeeded.has(p.key)) {
+        result.status = structural ? 'skipped' : 'unchanged'
+        result.plan = structural ?? 'unchanged'
+        continue
+      }
+      queue.push(async () => {
+        try {
+          const converted = this.convert(p.page, result)
+          const documentId = p.existing!.node.obj_token
+          const existing = await this.existingDocument(p, documentId)
+          const sync = await syncDocument(this.ctx.docx, this.ctx.media, {
+            documentId,
+            existing,
+            conversion: converted.conversion,
+            provenance: this.provenance(p.page),
+            loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
+            dryRun: true,
+          })
+          const content = sync.status === 'unchanged' ? undefined : 'update'
+          const what = [content, structural].filter(Boolean).join(' + ')
+          result.status = what ? 'skipped' : 'unchanged'
+          result.plan = what || 'unchanged'
+          if (content) result.reason = [result.reason, sync.summary].filter(Boolean).join('; ')
+          if (sync.remoteEdited) result.remoteEdited = true
+        } catch (error) {
+          this.fail(p.key, describeError(error))
+        }
+      })
+    }
+    await queue.idle()
+    const pages = plan.pages.map((p) => this.results.get(p.key)!)
+    for (const r of plan.removals) {
+      pages.push({
+        path: r.key,
+        title: r.remote.node.title,
+        nodeToken: r.remote.node.node_token,
+        url: this.ctx.wikiPrefix + r.remote.node.node_token,
+        status: 'orphan',
+        plan: r.action === 'report' ? 'report' : r.action,
+        reason: r.carriedBy ? `${r.reason}; goes with ${r.carriedBy}` : r.reason,
+        warnings: [],
+      })
+    }
+    return { pages, notes: this.notes }
+  }
+}
+
+function subtreeTokens(root: RemoteNode): string[] {
+  const out: string[] = []
+  const stack = [...(root.children ?? [])]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    out.push(n.node.node_token)
+    stack.push(...(n.children ?? []))
+  }
+  return out
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof FeishuError) {
+    const hint = FEISHU_HINTS[error.code ?? -1]
+    return hint ? `${error.message}. ${hint}` : error.message
+  }
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** What to do about the codes a publishing run can meet (wiki: https://open.feishu.cn/document/server-docs/docs/wiki-v2/wiki-qa). */
+export const FEISHU_HINTS: Record<number, string> = {
+  131005: 'Not found: check space-id and parent-node (a wiki node token from the page URL, not a docx token).',
+  131006:
+    'Permission denied: the user (auth: user) needs edit permission on the parent page; an app (auth: app) must be added to the wiki space as a member.',
+  131011: 'The page has delete approval enabled: delete it in the wiki UI, or use on-delete: archive.',
+  131003: 'Too many nodes for one move or delete: split the change, or use on-delete: archive.',
+  99991672: 'The app lacks an API scope (wiki:wiki or docx:document): add it in the developer console and publish a new app version.',
+  99991679: 'The user has not granted a needed scope: run the authorization again with the wiki and docx scopes.',
+}
+

@@ -1,0 +1,594 @@
+// One document: read what the wiki page holds, work out the fewest writes that make its body match the
+// converted Markdown, and make them. The wiki tree (nodes, titles, moves) is not this module's business.
+//
+// Layout of a page the action writes: child 0 is the provenance marker (marker.ts), the body follows.
+//
+// Change detection. The marker carries the hash of the normalised body the action last wrote. A run computes
+// the hash of the desired body and of the body the page has now:
+//   - marker hash = remote hash = desired hash (and the marker text is as it would be written): nothing to do,
+//     zero write calls;
+//   - marker hash ≠ remote hash: someone edited the page in Feishu. The source wins; the edit is reported
+//     (remoteEdited) and overwritten by the same minimal diff as any other change;
+//   - otherwise the diff (block-diff.ts) is applied: structural edits first (deletes/inserts, per parent from
+//     the end), then one batch_update (≤ 200 requests each) holding every text patch, every replace_image and
+//     the marker's new hash. A one-paragraph edit is therefore one write call.
+//
+// Images (https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/faq, 3-step flow): the image block
+// is created empty (inside the same descendant call as its neighbours), the file is uploaded with
+// parent_node = that block's id, and replace_image sets the token in the final batch_update.
+// Dedupe across runs: an image block's fingerprint is the content hash of its asset, never its token. For
+// blocks we read back, the token is mapped to that hash through the marker's `images` table (file_token →
+// sha-256 prefix of the bytes uploaded into it), which the action rewrites whenever it uploads. So an
+// unchanged image keeps its block and is not uploaded again; a changed file re-points the same block
+// (upload + replace_image); an image whose token the marker does not know (a person replaced it) counts as
+// changed. The table lives in the marker because that is the one place the action owns that survives a
+// re-read and is invisible to readers; captions are visible and belong to the author.
+//
+// Missing local images become a warning and a placeholder paragraph. Remote images (http/https) are not
+// fetched: the emulator world is offline and fetching arbitrary URLs from CI is a policy question; they
+// become a paragraph linking to the image, with a warning.
+import { createHash } from 'node:crypto'
+import { type Block, BlockType, type DescendantRequest, type TextElement } from '../blocks/model.js'
+import { FeishuError } from '../feishu/client.js'
+import { type BatchUpdateRequest, type BlockUpdate, DOCX_LIMITS, type DocxApi } from '../feishu/docx.js'
+import { type MediaApi, MediaTooLargeError, UPLOAD_ALL_MAX_BYTES } from '../feishu/media.js'
+import {
+  type DiffPlan,
+  descendantsOf,
+  Fingerprints,
+  planDiff,
+  type StructuralOp,
+  subtreeSize,
+  type TreeNode,
+  treeFromBlocks,
+  treeFromDescendants,
+  walkTree,
+} from './block-diff.js'
+import { canonicalKeys } from './block-keys.js'
+import { buildMarkerBlocks, MARKER_TEXT_ID, markerElements, type Provenance, readMarker } from './marker.js'
+
+export type { Provenance } from './marker.js'
+
+export interface ExistingDocument {
+  documentId: string
+  revisionId: number
+  title: string
+  /** The page block with the whole body below it (read shape). */
+  tree: TreeNode
+  /** Every block as listed (read shape), the page block first. */
+  blocks: Block[]
+  /** The provenance marker, when child 0 is one. */
+  marker?: Provenance
+}
+
+/** The parts of the converter's result this module uses (src/markdown `convertMarkdown`). */
+export interface DocumentConversion {
+  blocks: DescendantRequest
+  assets?: readonly AssetRef[]
+}
+
+/** One image of the conversion: which block shows it and where its bytes come from. */
+export interface AssetRef {
+  /** Temporary id of the image block. */
+  blockId: string
+  /** Repository path of a local file (resolved against the Markdown file). */
+  repoPath?: string
+  /** Absolute http(s) URL of a remote image. */
+  url?: string
+  alt?: string
+}
+
+export interface DocumentSyncInput {
+  documentId: string
+  /** From readExistingDocument; undefined for a node created in this run (empty document). */
+  existing?: ExistingDocument
+  conversion: DocumentConversion
+  provenance: Omit<Provenance, 'contentHash' | 'images'>
+  /** Bytes of a local image by repo path; undefined = missing. */
+  loadAsset: (repoPath: string) => Promise<Uint8Array | undefined>
+  dryRun: boolean
+}
+
+export interface DocumentSyncResult {
+  status: 'unchanged' | 'updated' | 'created'
+  /** Write calls made (docx writes and uploads; 0 in a dry run). */
+  writeCalls: number
+  /** The page was edited in Feishu since the action last wrote it (its edits were overwritten). */
+  remoteEdited: boolean
+  /** Existing blocks (marker included, page excluded) whose block id survived. */
+  keptBlocks: number
+  /** Existing blocks before the sync (marker included, page excluded). */
+  totalBlocks: number
+  warnings: string[]
+  /** What changed (or would change, in a dry run), for logs and the dry-run plan. */
+  summary: string
+  uploads: number
+}
+
+/** A document that could not be synced; the run goes on with the others. */
+export class DocumentSyncError extends Error {
+  constructor(
+    message: string,
+    readonly documentId: string,
+    readonly writeCalls: number,
+    readonly code?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = 'DocumentSyncError'
+  }
+}
+
+/**
+ * Undocumented server limits (feishu-api.md §3.10 list, addendum §9: numbers unknown). Meeting one fails the
+ * document with a reason instead of retrying.
+ */
+const LIMIT_REASONS: Record<number, string> = {
+  1770004: 'the document has more blocks than Feishu allows (1770004 too many blocks in document)',
+  1770005: 'the Markdown nests deeper than Feishu allows (1770005 too deep level in document); flatten nested lists or quotes',
+  1770007: 'a block has more children than Feishu allows (1770007 too many children in block); split long lists or tables',
+  1770033: 'the document is larger than Feishu allows (1770033 content size exceed limit); split the file',
+}
+
+/** Other refusals worth a plain-language reason. */
+const OTHER_REASONS: Record<number, string> = {
+  1770013: 'an uploaded image is not bound to its image block (1770013 relation mismatch)',
+  1770032: 'the token has no edit permission on this document (1770032 forbidden)',
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+
+export async function readExistingDocument(docx: DocxApi, documentId: string): Promise<ExistingDocument> {
+  const info = await docx.getDocument(documentId)
+  const blocks = await docx.listBlocks(documentId)
+  // The page block's id is the document id (https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview).
+  const pageId = blocks.find((b) => b.block_type === BlockType.page)?.block_id ?? documentId
+  const tree = treeFromBlocks(blocks, pageId)
+  const first = tree.children[0]
+  return {
+    documentId,
+    revisionId: info.revision_id,
+    title: info.title,
+    tree,
+    blocks,
+    marker: first ? readMarker(flatten(first)) : undefined,
+  }
+}
+
+/** The marker only: one list-blocks page holds the page block and, in document order, child 0's subtree. */
+export async function readMarkerOnly(docx: DocxApi, documentId: string): Promise<Provenance | undefined> {
+  const page = await docx.listBlocksPage(documentId, 20)
+  const items = page.items ?? []
+  const root = items.find((b) => b.block_type === BlockType.page) ?? items[0]
+  const firstId = root?.children?.[0]
+  if (!firstId) return undefined
+  const byId = new Map(items.map((b) => [b.block_id, b]))
+  const first = byId.get(firstId)
+  if (first && first.block_type !== BlockType.callout) return undefined
+  const subtree: Block[] = []
+  const complete = collect(firstId, byId, subtree)
+  if (complete) return readMarker(subtree)
+  // The marker did not fit in the first page (it is larger than ours ever is): read it directly.
+  const callout = first ?? (await docx.getChildren(documentId, root!.block_id)).find((b) => b.block_id === firstId)
+  if (!callout || callout.block_type !== BlockType.callout) return undefined
+  return readMarker([callout, ...(await docx.getChildren(documentId, firstId))])
+}
+
+function collect(id: string, byId: Map<string, Block>, out: Block[]): boolean {
+  const block = byId.get(id)
+  if (!block) return false
+  out.push(block)
+  return (block.children ?? []).every((c) => collect(c, byId, out))
+}
+
+function flatten(node: TreeNode): Block[] {
+  return [...walkTree([node])].map((n) => n.block)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Syncing
+
+interface ImageAsset {
+  hash: string
+  bytes: Uint8Array
+  fileName: string
+}
+
+export async function syncDocument(docx: DocxApi, media: MediaApi, input: DocumentSyncInput): Promise<DocumentSyncResult> {
+  const { documentId, existing } = input
+  const warnings: string[] = []
+
+  // 1. The desired body, with images resolved to local bytes (or placeholders).
+  const body = treeFromDescendants(input.conversion.blocks)
+  const assets = await resolveImages(body, input, warnings)
+
+  // 2. Keys: the canonical form of a block; for images the asset's content hash.
+  const oldImages = existing?.marker?.images ?? {}
+  /** Desired images whose upload failed: they stay empty blocks until the next run. */
+  const failed = new Set<string>()
+  const keys = canonicalKeys((block) => {
+    const asset = assets.get(block.block_id)
+    if (asset) return failed.has(block.block_id) ? 'empty' : asset.hash
+    const token = (block.image as { token?: string } | undefined)?.token
+    if (!token) return 'empty'
+    return oldImages[token] ?? `token:${token}`
+  })
+  const fp = new Fingerprints(keys)
+  let contentHash = fp.list(body).slice(0, 32)
+
+  // 3. What the page has.
+  const page: TreeNode = existing?.tree ?? { id: documentId, block: { block_id: documentId, block_type: BlockType.page }, children: [] }
+  const markerNode = existing?.marker ? page.children[0] : undefined
+  const markerTextNode = markerNode && markerNode.children.length === 1 && markerNode.children[0]!.block.block_type === BlockType.text ? markerNode.children[0] : undefined
+  const remoteBody = markerNode ? page.children.slice(1) : page.children
+  const remoteHash = fp.list(remoteBody).slice(0, 32)
+  const remoteEdited = existing?.marker !== undefined && existing.marker.contentHash !== remoteHash
+
+  // 4. The plan. With a well-formed marker the body is diffed on its own (indices shifted by one) and the
+  //    marker is patched at the end; otherwise a fresh marker is part of the desired list.
+  const provisional: Provenance = { ...input.provenance, contentHash, images: keptImageTable(oldImages, remoteBody) }
+  let plan: DiffPlan
+  let freshMarker = false
+  if (markerTextNode) {
+    plan = planDiff({ ...page, children: remoteBody }, body, fp)
+    for (const op of plan.structural) {
+      if (op.kind === 'table-rows' || op.parentId !== page.id) continue
+      if (op.kind === 'insert') op.index += 1
+      else {
+        op.start += 1
+        op.end += 1
+      }
+    }
+    plan.existingBlocks += subtreeSize(markerNode!)
+    plan.keptBlocks += subtreeSize(markerNode!)
+  } else {
+    freshMarker = true
+    const marker = treeFromDescendants(buildMarkerBlocks(provisional))
+    plan = planDiff(page, [...marker, ...body], fp)
+  }
+
+  const created = !existing || (page.children.length === 0 && !existing.marker)
+  const newImages = plan.structural.flatMap((op) =>
+    [...walkTree(op.kind === 'insert' ? op.nodes : op.kind === 'table-rows' ? op.inserts.flatMap((i) => i.cells) : [])].filter((n) => assets.has(n.id)),
+  )
+  const markerBefore = markerTextNode ? keys.own(markerTextNode.block) : undefined
+  const markerWouldBe = keys.own(markerTextBlock({ ...provisional, images: provisional.images }))
+  const bodyChanges = plan.structural.length + plan.patches.length + plan.images.length
+  const unchanged = bodyChanges === 0 && newImages.length === 0 && markerBefore === markerWouldBe
+  const summary = describePlan(plan, newImages.length + plan.images.length, unchanged, remoteEdited)
+  const base = {
+    remoteEdited,
+    totalBlocks: plan.existingBlocks,
+    warnings,
+    summary,
+  }
+  if (unchanged) return { ...base, status: 'unchanged', writeCalls: 0, keptBlocks: plan.keptBlocks, uploads: 0 }
+  if (input.dryRun) {
+    return { ...base, status: created ? 'created' : 'updated', writeCalls: 0, keptBlocks: plan.keptBlocks, uploads: 0 }
+  }
+
+  // 5. Apply.
+  const writer = new Writer(docx, media, documentId, fp)
+  try {
+    for (const op of plan.structural) await writer.structural(op)
+    const requests: BatchUpdateRequest[] = [
+      ...plan.patches.map((p) => ({ block_id: p.blockId, ...p.update }) as BatchUpdateRequest),
+      ...writer.pending,
+    ]
+
+    // Images: new blocks (ids from block_id_relations) and re-pointed existing blocks.
+    // The marker's image table lists the tokens the body shows afterwards: kept blocks and new uploads.
+    const gone = new Set(plan.images.map((i) => i.blockId))
+    for (const op of plan.structural) {
+      const removed = op.kind === 'delete' ? op.removed : op.kind === 'table-rows' ? op.deletes.flatMap((d) => d.removed) : []
+      for (const n of walkTree(removed)) gone.add(n.id)
+    }
+    const images: Record<string, string> = {}
+    for (const n of walkTree(remoteBody)) {
+      const token = (n.block.image as { token?: string } | undefined)?.token
+      if (token && !gone.has(n.id) && oldImages[token]) images[token] = oldImages[token]
+    }
+    const uploads: { blockId: string; node: TreeNode }[] = [
+      ...plan.images.map((i) => ({ blockId: i.blockId, node: i.node })),
+      ...[...writer.created.values()].filter((c) => assets.has(c.node.id)).map((c) => ({ blockId: c.realId, node: c.node })),
+    ]
+    for (const { blockId, node } of uploads) {
+      const asset = assets.get(node.id)!
+      try {
+        const token = await writer.upload(blockId, asset)
+        images[token] = asset.hash
+        requests.push({ block_id: blockId, replace_image: { token } })
+      } catch (error) {
+        if (error instanceof FeishuError && LIMIT_REASONS[error.code ?? 0]) throw error
+        warnings.push(`image ${asset.fileName} could not be uploaded (${(error as Error).message}); it will be retried on the next sync`)
+        failed.add(node.id)
+      }
+    }
+    // The marker records the body as written: with an image left empty, the hash of that body.
+    if (failed.size > 0) contentHash = new Fingerprints(keys).list(body).slice(0, 32)
+
+    // The marker's final text: hash of the body now written, and the image table.
+    const final: Provenance = { ...input.provenance, contentHash, images }
+    const markerNow = markerTextNode ? markerBefore : markerWouldBe
+    if (keys.own(markerTextBlock(final)) !== markerNow) {
+      const markerId = markerTextNode?.id ?? writer.realId(MARKER_TEXT_ID) ?? (await findMarkerText(docx, documentId))
+      if (markerId) requests.push({ block_id: markerId, update_text_elements: { elements: markerElements(final) } })
+    }
+    for (let i = 0; i < requests.length; i += DOCX_LIMITS.batchUpdate) {
+      await writer.batchUpdate(requests.slice(i, i + DOCX_LIMITS.batchUpdate))
+    }
+  } catch (error) {
+    throw writer.fail(error)
+  }
+  return {
+    ...base,
+    status: created ? 'created' : 'updated',
+    writeCalls: writer.calls,
+    keptBlocks: plan.keptBlocks,
+    uploads: writer.uploads,
+  }
+}
+
+function markerTextBlock(p: Provenance): Block {
+  return { block_id: MARKER_TEXT_ID, block_type: BlockType.text, text: { elements: markerElements(p) } }
+}
+
+/** The marker text block's id after a fresh marker was diffed into an old callout (rare): read it back. */
+async function findMarkerText(docx: DocxApi, documentId: string): Promise<string | undefined> {
+  const page = await docx.listBlocksPage(documentId, 20)
+  const items = page.items ?? []
+  const root = items.find((b) => b.block_type === BlockType.page)
+  const callout = items.find((b) => b.block_id === root?.children?.[0])
+  const text = items.find((b) => b.block_id === callout?.children?.[0])
+  return text?.block_type === BlockType.text ? text.block_id : undefined
+}
+
+/** Entries of the old image table whose token is still shown by a block of the remote body. */
+function keptImageTable(old: Record<string, string>, remoteBody: TreeNode[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const n of walkTree(remoteBody)) {
+    const token = (n.block.image as { token?: string } | undefined)?.token
+    if (token && old[token]) out[token] = old[token]
+  }
+  return out
+}
+
+function describePlan(plan: DiffPlan, uploads: number, unchanged: boolean, remoteEdited: boolean): string {
+  if (unchanged) return 'unchanged'
+  const parts: string[] = []
+  if (plan.insertedBlocks) parts.push(`insert ${plan.insertedBlocks} block(s)`)
+  if (plan.deletedBlocks) parts.push(`delete ${plan.deletedBlocks} block(s)`)
+  if (plan.patches.length) parts.push(`update ${plan.patches.length} block(s) in place`)
+  if (uploads) parts.push(`upload ${uploads} image(s)`)
+  if (parts.length === 0) parts.push('update the sync marker')
+  parts.push(`keep ${plan.keptBlocks} of ${plan.existingBlocks} existing block(s)`)
+  if (remoteEdited) parts.push('overwrite edits made in Feishu')
+  return parts.join(', ')
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Images
+
+async function resolveImages(body: TreeNode[], input: DocumentSyncInput, warnings: string[]): Promise<Map<string, ImageAsset>> {
+  const refs = new Map((input.conversion.assets ?? []).map((a) => [a.blockId, a]))
+  const assets = new Map<string, ImageAsset>()
+  const replace = (node: TreeNode, placeholder: TreeNode) => {
+    node.block = placeholder.block
+    node.children = []
+  }
+  for (const node of [...walkTree(body)]) {
+    if (node.block.block_type !== BlockType.image) continue
+    const ref = refs.get(node.id)
+    const label = ref?.alt || ref?.repoPath || ref?.url || 'image'
+    if (ref?.repoPath) {
+      const bytes = await input.loadAsset(ref.repoPath)
+      if (!bytes) {
+        warnings.push(`image ${ref.repoPath} not found; a placeholder was written`)
+        replace(node, placeholder(node.id, [{ text_run: { content: `[missing image: ${ref.repoPath}]`, text_element_style: { italic: true } } }]))
+        continue
+      }
+      if (bytes.byteLength > UPLOAD_ALL_MAX_BYTES) {
+        warnings.push(`image ${ref.repoPath} is larger than 20 MB (the upload limit); a placeholder was written`)
+        replace(node, placeholder(node.id, [{ text_run: { content: `[image too large: ${ref.repoPath}]`, text_element_style: { italic: true } } }]))
+        continue
+      }
+      const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16)
+      assets.set(node.id, { hash, bytes, fileName: ref.repoPath.split('/').pop() || 'image' })
+    } else if (ref?.url && /^https?:\/\//i.test(ref.url)) {
+      warnings.push(`remote image ${ref.url} is not uploaded; it is linked instead`)
+      replace(
+        node,
+        placeholder(node.id, [
+          { text_run: { content: 'Image: ' } },
+          { text_run: { content: label, text_element_style: { link: { url: encodeURIComponent(ref.url) } } } },
+        ]),
+      )
+    } else {
+      warnings.push(`image block without a source (${label}); a placeholder was written`)
+      replace(node, placeholder(node.id, [{ text_run: { content: `[image: ${label}]`, text_element_style: { italic: true } } }]))
+    }
+  }
+  return assets
+}
+
+function placeholder(id: string, elements: TextElement[]): TreeNode {
+  return { id, block: { block_id: id, block_type: BlockType.text, text: { elements } }, children: [] }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing
+
+interface Created {
+  realId: string
+  node: TreeNode
+}
+
+class Writer {
+  calls = 0
+  uploads = 0
+  /** Desired (temporary) id → created block, for every block this run created. */
+  readonly created = new Map<string, Created>()
+  /** Updates found while writing (new table cells' text) that ride in the final batch_update. */
+  readonly pending: BatchUpdateRequest[] = []
+
+  constructor(
+    private readonly docx: DocxApi,
+    private readonly media: MediaApi,
+    private readonly documentId: string,
+    private readonly fp: Fingerprints,
+  ) {}
+
+  realId(tempId: string): string | undefined {
+    return this.created.get(tempId)?.realId
+  }
+
+  async structural(op: StructuralOp): Promise<void> {
+    if (op.kind === 'delete') {
+      this.calls++
+      await this.docx.batchDelete(this.documentId, op.parentId, op.start, op.end)
+    } else if (op.kind === 'insert') {
+      await this.insert(op.parentId, op.index, op.nodes)
+    } else {
+      // Rows: delete ranges from the last, then insert rows in ascending final position and fill them.
+      for (const d of op.deletes) {
+        await this.patch(op.tableId, { delete_table_rows: { row_start_index: d.start, row_end_index: d.end } })
+      }
+      await this.addRows(op.tableId, op.columns, op.inserts)
+    }
+  }
+
+  /** Insert subtrees at `index`: ≤ 1000 blocks per call, a subtree never split across calls unless it alone is larger. */
+  async insert(parentId: string, index: number, nodes: TreeNode[]): Promise<void> {
+    let pos = index
+    let group: TreeNode[] = []
+    let size = 0
+    const flush = async () => {
+      if (group.length === 0) return
+      await this.createDescendants(parentId, pos, group)
+      pos += group.length
+      group = []
+      size = 0
+    }
+    for (const node of nodes) {
+      const n = subtreeSize(node)
+      if (n > DOCX_LIMITS.createDescendants) {
+        await flush()
+        await this.insertLarge(parentId, pos, node)
+        pos += 1
+        continue
+      }
+      if (size + n > DOCX_LIMITS.createDescendants) await flush()
+      group.push(node)
+      size += n
+    }
+    await flush()
+  }
+
+  private async createDescendants(parentId: string, index: number, nodes: TreeNode[]): Promise<void> {
+    const request = descendantsOf(nodes)
+    this.calls++
+    const result = await this.docx.createDescendants(this.documentId, parentId, { index, ...request })
+    const relations = new Map((result.block_id_relations ?? []).map((r) => [r.temporary_block_id, r.block_id]))
+    for (const node of walkTree(nodes)) {
+      const realId = relations.get(node.id)
+      if (realId) this.created.set(node.id, { realId, node })
+    }
+  }
+
+  /** A subtree over 1000 blocks: a table grows row by row; any other block gets its children in later calls. */
+  private async insertLarge(parentId: string, index: number, node: TreeNode): Promise<void> {
+    if (node.block.block_type === BlockType.table) return this.insertTable(parentId, index, node)
+    let size = 1
+    let k = 0
+    while (k < node.children.length && size + subtreeSize(node.children[k]!) <= DOCX_LIMITS.createDescendants) {
+      size += subtreeSize(node.children[k]!)
+      k++
+    }
+    await this.createDescendants(parentId, index, [{ ...node, children: node.children.slice(0, k) }])
+    const realId = this.realId(node.id)
+    if (!realId) throw new Error(`no block id came back for ${node.id}`)
+    await this.insert(realId, k, node.children.slice(k))
+  }
+
+  /**
+   * Large tables (addendum §2, https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview):
+   * create the table with as many rows as fit in one descendant call, then add the other rows with
+   * insert_table_row and fill them (addRows).
+   */
+  private async insertTable(parentId: string, index: number, table: TreeNode): Promise<void> {
+    const property = (table.block.table as { property: { row_size: number; column_size: number } }).property
+    const rows = property.row_size
+    const cols = property.column_size
+    if (table.children.length !== rows * cols) throw new Error(`table ${table.id}: ${table.children.length} cells for ${rows}×${cols}`)
+    const rowSize = (r: number) => table.children.slice(r * cols, (r + 1) * cols).reduce((s, c) => s + subtreeSize(c), 0)
+    let first = 0
+    let size = 1
+    while (first < rows && size + rowSize(first) <= DOCX_LIMITS.createDescendants) size += rowSize(first++)
+    if (first === 0) throw new Error('one table row holds more than 1000 blocks')
+    const head: TreeNode = {
+      ...table,
+      block: { ...table.block, table: { ...(table.block.table as object), property: { ...property, row_size: first } } },
+      children: table.children.slice(0, first * cols),
+    }
+    await this.createDescendants(parentId, index, [head])
+    const tableId = this.realId(table.id)!
+    const inserts: { row: number; cells: TreeNode[] }[] = []
+    for (let r = first; r < rows; r++) inserts.push({ row: r, cells: table.children.slice(r * cols, (r + 1) * cols) })
+    await this.addRows(tableId, cols, inserts)
+  }
+
+  /**
+   * insert_table_row for each new row (ascending final index; one per call, since batch_update refuses the
+   * same block twice: "不支持在一次批量更新中，对同一个块进行多次更新",
+   * https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document-block/batch_update), then one read of
+   * the new cells and their default empty paragraph, then the cells are diffed like any container: their
+   * text patches join the final batch_update, anything else is inserted now.
+   */
+  private async addRows(tableId: string, cols: number, inserts: { row: number; cells: TreeNode[] }[]): Promise<void> {
+    if (inserts.length === 0) return
+    for (const { row } of inserts) await this.patch(tableId, { insert_table_row: { row_index: row } })
+    const actual = treeFromBlocks(await this.docx.listBlocks(this.documentId), tableId)
+    for (const { row, cells } of inserts) {
+      for (let c = 0; c < cols; c++) {
+        const cell = actual.children[row * cols + c]
+        const want = cells[c]!
+        if (!cell) throw new Error(`table ${tableId}: cell (${row}, ${c}) missing after insert_table_row`)
+        this.created.set(want.id, { realId: cell.id, node: want })
+        const plan = planDiff(cell, want.children, this.fp)
+        for (const op of plan.structural) await this.structural(op)
+        for (const p of plan.patches) this.pending.push({ block_id: p.blockId, ...p.update } as BatchUpdateRequest)
+      }
+    }
+  }
+
+  async patch(blockId: string, update: BlockUpdate): Promise<void> {
+    this.calls++
+    await this.docx.patchBlock(this.documentId, blockId, update)
+  }
+
+  async batchUpdate(requests: BatchUpdateRequest[]): Promise<void> {
+    if (requests.length === 0) return
+    this.calls++
+    await this.docx.batchUpdate(this.documentId, requests)
+  }
+
+  async upload(blockId: string, asset: ImageAsset): Promise<string> {
+    this.calls++
+    this.uploads++
+    return this.media.uploadImage({ documentId: this.documentId, imageBlockId: blockId, fileName: asset.fileName, data: asset.bytes })
+  }
+
+  fail(error: unknown): DocumentSyncError {
+    if (error instanceof DocumentSyncError) return error
+    const code = error instanceof FeishuError ? error.code : undefined
+    const reason = code !== undefined ? (LIMIT_REASONS[code] ?? OTHER_REASONS[code]) : undefined
+    const detail = (error as Error).message
+    const message = reason
+      ? `${reason}: ${detail}`
+      : error instanceof MediaTooLargeError
+        ? detail
+        : `writing the document failed: ${detail}`
+    return new DocumentSyncError(message, this.documentId, this.calls, code, { cause: error })
+  }
+}

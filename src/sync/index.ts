@@ -1,0 +1,241 @@
+// Publishing the docs folder into the wiki: loadDocs (local, before the token is spent) and publishDocs.
+//
+//   resolve the space (my_library → its real id) and parent-node
+//   → decide what changed (push compare, or everything)
+//   → scan the wiki under parent-node (remote.ts) → plan (plan.ts) → safety cap
+//   → carry it out, or describe it in a dry run (apply.ts) → results for the report
+import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
+import { createDocxApi } from '../feishu/docx.js'
+import { createMediaApi } from '../feishu/media.js'
+import { WikiApi, wikiUrlPrefix } from '../feishu/wiki.js'
+import { compareCommits } from '../github/changes.js'
+import { type GitHubClient, createGitHubClient } from '../github/client.js'
+import { pageLogLine } from '../report/pages.js'
+import type { Settings } from '../settings.js'
+import { FEISHU_HINTS, describeError, executePlan } from './apply.js'
+import type { GitHubLinkBase } from './links.js'
+import { type Changes, planSync } from './plan.js'
+import { scanWiki } from './remote.js'
+import { archiveKey, pagesInOrder } from './tree.js'
+import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
+
+export { loadDocs, type DocsSet, type SourceFile } from './docs.js'
+export type { Log, PageResult, PageStatus, PageWarning, PublishContext, PublishCounts, PublishResult } from './types.js'
+
+/** Documents written or read at once. docx writes are paced at 3/s per app anyway; reads at 5/s. */
+export const CONCURRENCY = 5
+
+const ZERO_SHA = /^0+$/
+
+export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
+  const { settings, docs, log } = ctx
+  const calls = { writes: 0, reads: 0 }
+  const client = countingClient(ctx.feishu, calls, settings.dryRun)
+  const wiki = new WikiApi(client)
+  const docx = createDocxApi(client)
+  const media = createMediaApi(client)
+  const wikiPrefix = wikiUrlPrefix(settings.baseUrl)
+  const notes: string[] = []
+
+  // The space and the parent page.
+  const spaceInput = settings.spaceId ?? ''
+  const space = await explain(wiki.getSpace(spaceInput), `space-id '${spaceInput}'`)
+  const spaceId = space.space_id
+  if (spaceInput !== spaceId) notes.push(`space-id ${spaceInput} is the wiki space ${spaceId}${space.name ? ` (${space.name})` : ''}.`)
+  let rootToken: string | undefined
+  if (settings.parentNode) {
+    const token = nodeTokenOf(settings.parentNode)
+    const parent = await explain(wiki.getNode(token), `parent-node '${settings.parentNode}'`)
+    if (parent.space_id && parent.space_id !== spaceId) {
+      throw new Error(`parent-node '${settings.parentNode}' is in wiki space ${parent.space_id}, not in space-id ${spaceInput} (${spaceId}).`)
+    }
+    rootToken = parent.node_token
+  }
+
+  // What changed.
+  const { changes, mode } = await decideChanges(ctx)
+
+  // The wiki as it is, and the plan.
+  const archive = archiveKey(docs.tree.rootRepoPath)
+  const ordered = pagesInOrder(docs.tree)
+  const remote = await scanWiki({
+    wiki,
+    docx,
+    spaceId,
+    rootToken,
+    repository: settings.repository,
+    archiveKey: archive,
+    wantedTitles: new Set(ordered.map((p) => p.title.trim())),
+    concurrency: CONCURRENCY,
+    debug: (m) => log.debug(m),
+  })
+  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
+  notes.push(...plan.notes)
+  if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
+  if (docs.files.size === 0) notes.push(`No Markdown file was found under \`${docs.tree.rootRepoPath}\`.`)
+
+  const github = githubBase(settings)
+  let pages: PageResult[]
+  let stoppedBySafetyCap: string | undefined
+  if (plan.stop) {
+    stoppedBySafetyCap = plan.stop
+    log.warning(`Safety cap: ${plan.stop}`)
+    pages = [
+      ...plan.pages.map((p): PageResult => ({
+        path: p.page.contentFile?.repoPath ?? p.key,
+        title: p.page.title,
+        ...(p.existing ? { nodeToken: p.existing.node.node_token, url: wikiPrefix + p.existing.node.node_token } : {}),
+        status: 'skipped',
+        plan: p.failure ? 'fail' : p.create ? 'create' : 'check',
+        reason: p.failure ?? 'not synced: the run stopped at the safety cap',
+        warnings: [],
+      })),
+      ...plan.removals.map((r): PageResult => ({
+        path: r.key,
+        title: r.remote.node.title,
+        nodeToken: r.remote.node.node_token,
+        url: wikiPrefix + r.remote.node.node_token,
+        status: r.action === 'report' ? 'orphan' : 'failed',
+        plan: r.action,
+        reason: r.action === 'report' ? r.reason : `${r.reason}; not ${r.action === 'delete' ? 'deleted' : 'archived'}: safety cap`,
+        warnings: [],
+      })),
+    ]
+  } else {
+    const executed = await executePlan(
+      {
+        settings,
+        docs,
+        wiki,
+        docx,
+        media,
+        log,
+        clock: ctx.clock,
+        spaceId,
+        rootToken,
+        wikiPrefix,
+        github,
+        archiveKey: archive,
+        remote,
+        plan,
+        changes,
+        concurrency: CONCURRENCY,
+      },
+      settings.dryRun,
+    )
+    pages = executed.pages
+    notes.push(...executed.notes)
+  }
+
+  // Files that are not pages of their own but must be reported.
+  for (const file of docs.tree.failedIndexFiles) {
+    pages.push({
+      path: file.repoPath,
+      title: file.title ?? file.repoPath,
+      status: 'failed',
+      reason: `${file.error}; the folder's page lists its pages instead until the file is fixed`,
+      warnings: [],
+    })
+  }
+  for (const skipped of docs.skipped) pages.push({ path: skipped.path, title: '', status: 'skipped', reason: skipped.reason, warnings: [] })
+
+  // Annotations for the author, and the complete list in the log.
+  for (const file of docs.files.values()) {
+    if (file.error && file.errorLine) log.warning(file.error, { file: file.repoPath, line: file.errorLine })
+  }
+  for (const page of pages) {
+    for (const w of page.warnings) {
+      const where = page.path.endsWith('.md') ? { file: page.path, ...(w.line > 0 ? { line: w.line, column: w.column } : {}) } : undefined
+      log.warning(`${page.path}: ${w.message}`, where)
+    }
+  }
+  for (const page of pages) log.info(pageLogLine(page))
+
+  const result: PublishResult = {
+    pages,
+    counts: countPages(pages),
+    writeCalls: calls.writes,
+    readCalls: calls.reads,
+    notes,
+    ...(stoppedBySafetyCap ? { stoppedBySafetyCap } : {}),
+    dryRun: settings.dryRun,
+    mode,
+    wiki: { spaceId, ...(rootToken ? { parentNode: rootToken, parentUrl: wikiPrefix + rootToken } : {}) },
+  }
+  log.info(
+    `Wiki: ${result.counts.created} created, ${result.counts.updated} updated, ${result.counts.unchanged} unchanged, ` +
+      `${result.counts.failed} failed; ${calls.writes} write and ${calls.reads} read calls.`,
+  )
+  return result
+}
+
+/**
+ * A view of the client that counts logical calls (retries are not counted twice) and, in a dry run, refuses
+ * any call that is not a read: a dry run makes zero writes by construction, not by care.
+ */
+function countingClient(feishu: FeishuClient, calls: { writes: number; reads: number }, dryRun: boolean): FeishuClient {
+  const counted = Object.create(feishu) as FeishuClient
+  counted.request = async <T>(req: FeishuRequest): Promise<T> => {
+    if (req.method === 'GET') calls.reads++
+    else {
+      if (dryRun) throw new Error(`dry run: refusing the write ${req.endpoint}`)
+      calls.writes++
+    }
+    return feishu.request<T>(req)
+  }
+  return counted
+}
+
+async function decideChanges(ctx: PublishContext): Promise<{ changes?: Changes; mode: NonNullable<PublishResult['mode']> }> {
+  const { settings } = ctx
+  const all = (reason: string) => ({ mode: { effective: 'all' as const, reason } })
+  if (settings.mode === 'all') return all('mode: all')
+  const push = settings.eventName === 'push'
+  if (settings.mode === 'auto' && !push) return all(`mode: auto on a ${settings.eventName || 'non-push'} event compares every page`)
+  const { before, after } = settings.push
+  if (!push || !before || !after) return all('no push information (before/after) to compare, so every page was compared')
+  if (ZERO_SHA.test(before)) return all('the push created the branch (before is 0000000), so every page was compared')
+  const repo = settings.repository
+  let github: GitHubClient | undefined = ctx.github
+  if (!github && settings.githubToken) github = createGitHubClient({ token: settings.githubToken, baseUrl: settings.githubApiUrl })
+  if (!github || !repo) return all('no GitHub token to read the push’s changes, so every page was compared')
+  try {
+    const files = await compareCommits(github, repo.owner, repo.repo, before, after)
+    const changes: Changes = { changed: new Set(), renames: new Map(), removed: new Set() }
+    for (const f of files) {
+      if (f.status === 'removed') changes.removed.add(f.path)
+      else changes.changed.add(f.path)
+      if (f.previousPath && f.status === 'renamed') changes.renames.set(f.path, f.previousPath)
+    }
+    return { changes, mode: { effective: 'changed', reason: `${files.length} file(s) changed in ${before.slice(0, 7)}…${after.slice(0, 7)}` } }
+  } catch (error) {
+    return all(`comparing ${before.slice(0, 7)}…${after.slice(0, 7)} failed (${(error as Error).message}), so every page was compared`)
+  }
+}
+
+function githubBase(settings: Settings): GitHubLinkBase {
+  return {
+    serverUrl: settings.githubServerUrl,
+    owner: settings.repository?.owner ?? 'unknown-owner',
+    repo: settings.repository?.repo ?? 'unknown-repo',
+    ref: settings.refName || 'HEAD',
+  }
+}
+
+/** A node token, or the last path segment of a wiki page URL (https://…/wiki/<token>?…). */
+export function nodeTokenOf(input: string): string {
+  const trimmed = input.trim()
+  const m = /\/wiki\/([A-Za-z0-9]+)/.exec(trimmed)
+  return m ? m[1]! : trimmed
+}
+
+async function explain<T>(promise: Promise<T>, what: string): Promise<T> {
+  try {
+    return await promise
+  } catch (error) {
+    if (error instanceof FeishuError && error.code !== undefined && FEISHU_HINTS[error.code]) {
+      throw new Error(`${what}: ${describeError(error)}`, { cause: error })
+    }
+    throw error
+  }
+}

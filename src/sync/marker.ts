@@ -1,0 +1,166 @@
+// The provenance marker: a small callout the action keeps as the first block of every page it writes.
+//
+//   ┌──────────────────────────────────────────────────────────────────────────────┐
+//   │ Synced from owner/repo/docs/guide.md — edit the source on GitHub; edits made   │
+//   │ here are overwritten by the next sync.                                         │
+//   └──────────────────────────────────────────────────────────────────────────────┘
+//
+// The link goes to the file on its branch (no SHA, no timestamp: the marker changes only when the content
+// does). Its query string carries what a later run needs, invisibly to readers:
+//   feishu_wiki_sync=<hash of the normalised body the action last wrote>
+//   path=<repo path>              (recognise our own pages by source file)
+//   images=<file_token>.<asset hash>,…   (which uploaded image holds which local asset: see document.ts)
+// GitHub ignores unknown query parameters on blob URLs, so the link still opens the file.
+//
+// Link URLs in text elements must be percent-encoded ("需要 url_encode",
+// https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/block-data-structure); readMarker accepts
+// both the encoded and the decoded form, whichever the server hands back.
+import { type Block, BlockType, type DescendantRequest, type TextElement } from '../blocks/model.js'
+
+export interface Provenance {
+  /** The source file's path in the repository (POSIX), e.g. "docs/guide.md". */
+  repoPath: string
+  /** GitHub blob URL of the file on the branch, without SHA. */
+  sourceUrl: string
+  /** Hash of the normalised body blocks the action last wrote. */
+  contentHash: string
+  /** file_token → content hash of the local asset uploaded into that token (only images we uploaded). */
+  images?: Record<string, string>
+}
+
+export const MARKER_HASH_PARAM = 'feishu_wiki_sync'
+const PATH_PARAM = 'path'
+const IMAGES_PARAM = 'images'
+
+export const MARKER_CALLOUT_ID = 'fws_marker'
+export const MARKER_TEXT_ID = 'fws_marker_text'
+
+/** The marker's link target: the source URL plus the machine-readable query (not yet percent-encoded). */
+export function markerUrl(p: Provenance): string {
+  const url = new URL(p.sourceUrl)
+  url.searchParams.set(MARKER_HASH_PARAM, p.contentHash)
+  url.searchParams.set(PATH_PARAM, p.repoPath)
+  const images = Object.entries(p.images ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([token, hash]) => `${token}.${hash}`)
+  if (images.length > 0) url.searchParams.set(IMAGES_PARAM, images.join(','))
+  return url.toString()
+}
+
+/** "owner/repo/path" for the link text, from the blob URL's first two path segments. */
+export function markerLabel(p: Pick<Provenance, 'repoPath' | 'sourceUrl'>): string {
+  try {
+    const [owner, repo] = new URL(p.sourceUrl).pathname.split('/').filter(Boolean)
+    if (owner && repo) return `${owner}/${repo}/${p.repoPath}`
+  } catch {
+    // not a URL: fall through
+  }
+  return p.repoPath
+}
+
+/** The text elements of the marker's paragraph. */
+export function markerElements(p: Provenance): TextElement[] {
+  return [
+    { text_run: { content: 'Synced from ' } },
+    {
+      text_run: {
+        content: markerLabel(p),
+        text_element_style: { link: { url: encodeURIComponent(markerUrl(p)) } },
+      },
+    },
+    { text_run: { content: ' — edit the source on GitHub; edits made here are overwritten by the next sync.' } },
+  ]
+}
+
+/** The marker as a create-descendant body: one callout holding one paragraph. */
+export function buildMarkerBlocks(p: Provenance): DescendantRequest {
+  return {
+    children_id: [MARKER_CALLOUT_ID],
+    descendants: [
+      {
+        block_id: MARKER_CALLOUT_ID,
+        block_type: BlockType.callout,
+        // LightBlue background, Blue border (callout colour enums of the block data structure).
+        callout: { background_color: 5, border_color: 5 },
+        children: [MARKER_TEXT_ID],
+      },
+      {
+        block_id: MARKER_TEXT_ID,
+        block_type: BlockType.text,
+        text: { elements: markerElements(p) },
+        children: [],
+      },
+    ],
+  }
+}
+
+/**
+ * Read the marker from the page's first child subtree (read shape: the callout first, then its
+ * descendants in any order). Undefined when the first block is not our marker.
+ */
+export function readMarker(firstBlocks: Block[]): Provenance | undefined {
+  const root = firstBlocks[0]
+  if (!root || root.block_type !== BlockType.callout) return undefined
+  const byId = new Map(firstBlocks.map((b) => [b.block_id, b]))
+  const stack = [...(root.children ?? [])].reverse()
+  while (stack.length > 0) {
+    const block = byId.get(stack.pop()!)
+    if (!block) continue
+    for (const element of textElementsOf(block)) {
+      const found = provenanceFromLink(element)
+      if (found) return found
+    }
+    stack.push(...[...(block.children ?? [])].reverse())
+  }
+  return undefined
+}
+
+function textElementsOf(block: Block): TextElement[] {
+  for (const [key, value] of Object.entries(block)) {
+    if (key === 'children' || key === 'comment_ids') continue
+    if (value && typeof value === 'object' && Array.isArray((value as { elements?: unknown }).elements)) {
+      return (value as { elements: TextElement[] }).elements
+    }
+  }
+  return []
+}
+
+function provenanceFromLink(element: TextElement): Provenance | undefined {
+  if (!('text_run' in element)) return undefined
+  const raw = element.text_run.text_element_style?.link?.url
+  if (typeof raw !== 'string') return undefined
+  const url = parseLinkUrl(raw)
+  const hash = url?.searchParams.get(MARKER_HASH_PARAM)
+  const repoPath = url?.searchParams.get(PATH_PARAM)
+  if (!url || !hash || !repoPath) return undefined
+  const images: Record<string, string> = {}
+  for (const pair of (url.searchParams.get(IMAGES_PARAM) ?? '').split(',')) {
+    const dot = pair.lastIndexOf('.')
+    if (dot > 0) images[pair.slice(0, dot)] = pair.slice(dot + 1)
+  }
+  for (const key of [MARKER_HASH_PARAM, PATH_PARAM, IMAGES_PARAM]) url.searchParams.delete(key)
+  const sourceUrl = url.toString()
+  return {
+    repoPath,
+    sourceUrl,
+    contentHash: hash,
+    ...(Object.keys(images).length > 0 ? { images } : {}),
+  }
+}
+
+/** A link URL as stored: percent-encoded as written, or already decoded by the server. */
+function parseLinkUrl(raw: string): URL | undefined {
+  let text = raw
+  for (let i = 0; i < 2 && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text); i++) {
+    try {
+      text = decodeURIComponent(text)
+    } catch {
+      return undefined
+    }
+  }
+  try {
+    return new URL(text)
+  } catch {
+    return undefined
+  }
+}
