@@ -57,8 +57,6 @@ export interface RefreshOptions {
   timeoutMs?: number
 }
 
-type TokenResponse = Record<string, unknown>
-
 /**
  * Spend the refresh token once and return the new pair. Retried only when the first call certainly did not
  * spend it (20050/20072), or when there was no answer at all; in the second case a 20064 on the retry means
@@ -143,10 +141,10 @@ export class TenantTokenError extends Error {
 
 /** POST /open-apis/auth/v3/tenant_access_token/internal; the token is at the top level of the answer. */
 export async function getTenantAccessToken(options: TenantTokenOptions): Promise<{ token: string; expire: number }> {
-  const answer = await postJson(
+  const answer = await postTokenEndpoint(
     `${options.baseUrl}/open-apis/auth/v3/tenant_access_token/internal`,
-    { app_id: options.appId, app_secret: options.appSecret },
-    options.timeoutMs,
+    { json: { app_id: options.appId, app_secret: options.appSecret } },
+    { timeoutMs: options.timeoutMs },
   )
   if (answer.kind === 'no-answer') throw new TenantTokenError(`No answer from the Feishu tenant token endpoint (${answer.reason}).`)
   const code = Number(answer.json.code)
@@ -161,38 +159,59 @@ export async function getTenantAccessToken(options: TenantTokenOptions): Promise
   )
 }
 
-type Answer = { kind: 'json'; json: TokenResponse; httpStatus: number; logId?: string } | { kind: 'no-answer'; reason: string }
+export type Answer =
+  | { kind: 'json'; json: Record<string, unknown>; httpStatus: number; logId?: string }
+  | { kind: 'no-answer'; reason: string }
 
 async function postToken(baseUrl: string, body: Record<string, string>, timeoutMs?: number, clock?: Clock): Promise<Answer> {
-  return postJson(`${baseUrl}/open-apis/authen/v2/oauth/token`, body, timeoutMs, clock)
+  return postTokenEndpoint(`${baseUrl}/open-apis/authen/v2/oauth/token`, { json: body }, { timeoutMs, clock })
 }
 
-export async function postJson(url: string, body: unknown, timeoutMs = 30_000, clock?: Pick<Clock, 'realMs'>): Promise<Answer> {
+export interface PostOptions {
+  /** HTTP Basic client authentication (RFC 6749 §2.3.1: id and secret are form-urlencoded before base64). */
+  basic?: { id: string; secret: string }
+  timeoutMs?: number
+  clock?: Pick<Clock, 'realMs'>
+}
+
+/**
+ * POST to a Feishu token endpoint (JSON or form body) and read its flat JSON answer. "No answer" (network error,
+ * timeout) is told apart from an answer, because after no answer a refresh token may or may not be spent.
+ */
+export async function postTokenEndpoint(
+  url: string,
+  body: { json: unknown } | { form: Record<string, string> },
+  options: PostOptions = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = {
+    'content-type': 'json' in body ? 'application/json; charset=utf-8' : 'application/x-www-form-urlencoded',
+  }
+  if (options.basic) {
+    const pair = `${encodeURIComponent(options.basic.id)}:${encodeURIComponent(options.basic.secret)}`
+    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`
+  }
   let response: Response
+  let text: string
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(body),
-      signal: timeoutSignal(clock, timeoutMs),
+      headers,
+      body: 'json' in body ? JSON.stringify(body.json) : new URLSearchParams(body.form).toString(),
+      signal: timeoutSignal(options.clock, options.timeoutMs ?? 30_000),
     })
-  } catch (error) {
-    return { kind: 'no-answer', reason: describeNetworkError(error) }
-  }
-  const logId = response.headers.get('x-tt-logid') ?? undefined
-  let text: string
-  try {
     text = await response.text()
   } catch (error) {
     return { kind: 'no-answer', reason: describeNetworkError(error) }
   }
+  const logId = response.headers.get('x-tt-logid') ?? undefined
   try {
     const json: unknown = JSON.parse(text)
-    if (json && typeof json === 'object') return { kind: 'json', json: json as TokenResponse, httpStatus: response.status, logId }
+    if (json && typeof json === 'object') return { kind: 'json', json: json as Record<string, unknown>, httpStatus: response.status, logId }
   } catch {
-    // fall through: not JSON (a proxy's error page, say)
+    // not JSON: a proxy's error page, a wrong URL
   }
-  return { kind: 'json', json: { code: Number.NaN, msg: `unreadable answer: ${text.slice(0, 120)}` }, httpStatus: response.status, logId }
+  const unreadable = text.replace(/\s+/g, ' ').slice(0, 200)
+  return { kind: 'json', json: { code: Number.NaN, msg: `unreadable answer: ${unreadable}`, unreadable }, httpStatus: response.status, logId }
 }
 
 function positiveNumber(value: unknown, fallback: number): number {

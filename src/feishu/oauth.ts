@@ -14,7 +14,7 @@
 // single-use), and "refreshing to check it works" is exactly how the previous tool broke its chain.
 // Nothing here logs a token or puts one into an error message.
 import { createHash, randomBytes } from 'node:crypto'
-import { postJson } from './auth.js'
+import { type Answer, postTokenEndpoint } from './auth.js'
 import { describeNetworkError } from './client.js'
 
 /**
@@ -141,42 +141,6 @@ export const NO_REFRESH_TOKEN_HELP = [
 
 // ---- HTTP ---------------------------------------------------------------------------------------------------------
 
-type Answer = { kind: 'json'; json: Record<string, unknown>; httpStatus: number; logId?: string } | { kind: 'no-answer'; reason: string }
-
-async function postForm(url: string, fields: Record<string, string>, options: { basic?: { id: string; secret: string }; timeoutMs?: number } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
-  if (options.basic) {
-    // RFC 6749 §2.3.1: client id and secret are form-urlencoded before base64.
-    const pair = `${encodeURIComponent(options.basic.id)}:${encodeURIComponent(options.basic.secret)}`
-    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`
-  }
-  let response: Response
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: new URLSearchParams(fields).toString(),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-    })
-  } catch (error) {
-    return { kind: 'no-answer', reason: describeNetworkError(error) }
-  }
-  const logId = response.headers.get('x-tt-logid') ?? undefined
-  let text: string
-  try {
-    text = await response.text()
-  } catch (error) {
-    return { kind: 'no-answer', reason: describeNetworkError(error) }
-  }
-  try {
-    const json: unknown = JSON.parse(text)
-    if (json && typeof json === 'object') return { kind: 'json', json: json as Record<string, unknown>, httpStatus: response.status, logId }
-  } catch {
-    // not JSON: a proxy's error page, a wrong URL
-  }
-  return { kind: 'json', json: { unreadable: text.replace(/\s+/g, ' ').slice(0, 200) }, httpStatus: response.status, logId }
-}
-
 function detailsOf(answer: Extract<Answer, { kind: 'json' }>): OAuthError['details'] {
   const j = answer.json
   const code = j.code === undefined ? undefined : Number(j.code)
@@ -275,17 +239,19 @@ export interface CodeExchangeOptions {
 
 /** Exchange the authorization code (once; a code is single-use). Returns the tokens as issued, not refreshed. */
 export async function exchangeAuthorizationCode(o: CodeExchangeOptions): Promise<OAuthTokens> {
-  const answer = await postJson(
+  const answer = await postTokenEndpoint(
     `${o.baseUrl.replace(/\/+$/, '')}${TOKEN_PATH}`,
     {
-      grant_type: 'authorization_code',
-      client_id: o.appId,
-      client_secret: o.appSecret,
-      code: o.code,
-      redirect_uri: o.redirectUri,
-      code_verifier: o.codeVerifier,
+      json: {
+        grant_type: 'authorization_code',
+        client_id: o.appId,
+        client_secret: o.appSecret,
+        code: o.code,
+        redirect_uri: o.redirectUri,
+        code_verifier: o.codeVerifier,
+      },
     },
-    o.timeoutMs,
+    { timeoutMs: o.timeoutMs },
   )
   if (answer.kind === 'no-answer') {
     throw new OAuthError('network', `No answer from the Feishu token endpoint at ${o.baseUrl} (${answer.reason}). Run the command again.`)
@@ -321,7 +287,7 @@ export interface DeviceAuthorizationOptions {
 
 export async function requestDeviceAuthorization(o: DeviceAuthorizationOptions): Promise<DeviceAuthorization> {
   const url = `${o.accountsUrl.replace(/\/+$/, '')}${DEVICE_AUTHORIZATION_PATH}`
-  const answer = await postForm(url, { client_id: o.appId, scope: o.scopes.join(' ') }, { basic: { id: o.appId, secret: o.appSecret }, timeoutMs: o.timeoutMs })
+  const answer = await postTokenEndpoint(url, { form: { client_id: o.appId, scope: o.scopes.join(' ') } }, { basic: { id: o.appId, secret: o.appSecret }, timeoutMs: o.timeoutMs })
   if (answer.kind === 'no-answer') {
     throw new OAuthError('network', `No answer from the Feishu device authorization endpoint ${url} (${answer.reason}).`)
   }
@@ -391,7 +357,7 @@ export async function pollDeviceToken(o: DevicePollOptions): Promise<OAuthTokens
   const expiredMessage = `The code ${o.device.userCode} expired before it was approved (it lives ${formatSeconds(o.device.expiresIn)}). Nothing was written. Run the command again and approve within that time.`
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     await o.sleep(interval * 1000)
-    const answer = await postForm(url, fields, { timeoutMs: o.timeoutMs })
+    const answer = await postTokenEndpoint(url, { form: fields }, { timeoutMs: o.timeoutMs })
     if (answer.kind === 'no-answer') {
       interval = Math.min(interval + 1, MAX_INTERVAL_S)
       o.onPoll?.({ attempt, outcome: 'no-answer', interval })
