@@ -22,13 +22,20 @@ export interface ConvertedSource {
  * for the others).
  */
 export function convertSource(markdown: string, repoPath: string, resolveLink: (href: string) => string | undefined): ConvertedSource {
-  const result = convertMarkdown(markdown, { path: repoPath, resolveLink })
+  const result = convertMarkdown(markdown, { path: repoPath, resolveLink: (link) => resolveLink(link.href) })
   const order = readOrder(result.frontMatter.order)
   return {
     title: result.title,
     titleFromFileName: result.titleSource === 'file-name',
     ...(order !== undefined ? { order } : {}),
-    conversion: { blocks: result.blocks, assets: result.assets },
+    conversion: {
+      blocks: result.blocks,
+      assets: result.assets.map((asset) => ({
+        blockId: asset.blockId,
+        alt: asset.alt,
+        ...(asset.kind === 'local' ? { repoPath: asset.path } : { url: asset.src }),
+      })),
+    },
     warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),
   }
