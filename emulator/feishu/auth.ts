@@ -248,7 +248,7 @@ export class AuthState {
     if (!token) oauthFail(20001)
     const record = this.refresh.get(token)
     if (!record) oauthFail(20026)
-    // Single use: "原 refresh_token 立即失效"; a replay answers 20064 (observed twice live; feishu-api addendum §6).
+    // Single use: "原 refresh_token 立即失效"; a replay answers 20064 (observed live: hoastyle/feishu-doc-tools REFRESH_TOKEN_FIX.md).
     if (record.usedAt !== undefined) oauthFail(20064)
     if (this.expired(record)) oauthFail(20037)
     const scopes = this.narrow(record.grant.scopes, scope)

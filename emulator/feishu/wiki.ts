@@ -194,7 +194,7 @@ export class WikiState {
     return { space: publicSpace(space) }
   }
 
-  /** GET /open-apis/wiki/v2/spaces/get_node?token=&obj_type= — no `url` in the node (addendum §3.1). */
+  /** GET /open-apis/wiki/v2/spaces/get_node?token=&obj_type= — no `url` in the node (larksuite/cli shortcuts/wiki/wiki_helpers.go and wiki_node_get.go). */
   getNode(identity: Identity, token: string, objType = 'wiki'): { node: Node } {
     let node: NodeRecord | undefined
     if (objType === 'wiki') node = this.nodesByToken.get(token)
@@ -243,7 +243,7 @@ export class WikiState {
 
   /**
    * POST /open-apis/wiki/v2/spaces/:space_id/nodes — obj_type docx + node_type origin creates an empty docx whose
-   * page block id is the obj_token, titled like the node; `node.url` is present in practice (addendum §3.1).
+   * page block id is the obj_token, titled like the node; `node.url` is present in practice (larksuite/cli shortcuts/wiki/wiki_helpers.go and wiki_node_get.go).
    */
   createNode(identity: Identity, spaceId: string, body: Record<string, unknown>): { node: Node } {
     const space = this.spaces.get(spaceId)

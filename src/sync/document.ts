@@ -120,7 +120,7 @@ export class DocumentSyncError extends Error {
 }
 
 /**
- * Undocumented server limits (feishu-api.md §3.10 list, addendum §9: numbers unknown). Meeting one fails the
+ * Undocumented server limits (docx error codes 1770004/1770005/1770007/1770033; their numbers are not documented). Meeting one fails the
  * document with a reason instead of retrying.
  */
 const LIMIT_REASONS: Record<number, string> = {
@@ -512,7 +512,7 @@ class Writer {
   }
 
   /**
-   * Large tables (addendum §2, https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview):
+   * Large tables (https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview):
    * create the table with as many rows as fit in one descendant call, then add the other rows with
    * insert_table_row and fill them (addRows).
    */

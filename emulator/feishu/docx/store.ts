@@ -92,7 +92,7 @@ class Txn {
   readonly undo: (() => void)[] = []
 }
 
-const MAX_PAGE_SIZE = 500 // addendum §5: default and effective maximum of list blocks / get children
+const MAX_PAGE_SIZE = 500 // official API metadata: default (and effective maximum) page_size of list blocks / get children
 
 function notFound(what: string): DocxError {
   return new DocxError(1770002, `not found: ${what}`, 404)
