@@ -1,0 +1,85 @@
+// No input makes the converter throw, its output stays bounded and valid, it returns in bounded time, and the
+// same input always gives the same output.
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { MAX_WARNINGS_PER_CODE } from '../../src/markdown/warnings.js'
+import { convert, requestProblems } from './helpers.js'
+import { type CaseReport, PATHOLOGICAL_CASES } from './pathological.js'
+
+/**
+ * Time allowed per case. Measured on a loaded 2-CPU machine: every case under 7 s, the 5 MB file ~50 s
+ * (micromark runs at 0.1–0.4 MB/s there); the bounds leave room for slower CI machines.
+ */
+const SECONDS_PER_CASE = 30
+const SECONDS_FOR_5_MB = 300
+
+describe('odd input', () => {
+  const cases: Record<string, string> = {
+    'empty file': '',
+    'only whitespace': ' \n\t\n  ',
+    'NUL bytes': 'a\0b\n\0\n# \0\n```\0\n```',
+    'BOM only': '\uFEFF',
+    'lone surrogates': 'a\uD800b [x](\uDC00) ![i](\uD800.png)',
+    'CR and CRLF line endings': '# T\r\n\r\npara\rline\r\n- a\r\n- b',
+    'control characters': '\u0001\u0002\u001b[31mred\u001b[0m',
+    'unclosed everything': '```js\n<div>\n<!--\n$$\n> [!NOTE',
+    'only definitions': '[a]: /u\n[^b]: note',
+  }
+  for (const [name, markdown] of Object.entries(cases)) {
+    it(`${name}: no throw, a valid request`, () => {
+      const result = convert(markdown)
+      expect(requestProblems(result.blocks)).toEqual([])
+      expect(result.warnings.map((warning) => warning.code)).not.toContain('conversion-failed')
+      expect(JSON.stringify(result)).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/)
+    })
+  }
+
+  it('an empty file has an empty body and the file name as title', () => {
+    expect(convert('')).toMatchObject({ title: 'page', titleSource: 'file-name', blocks: { children_id: [], descendants: [] }, assets: [], links: [], warnings: [] })
+  })
+
+  it('fuzz: 300 random Markdown-ish documents', () => {
+    const alphabet = ['*', '_', '~', '`', '[', ']', '(', ')', '<', '>', '!', '#', '-', '+', '|', '$', '^', ':', '\\', '&', ';', '"', "'", '=', '/', '\n', '\n\n', ' ', '  ', '\t', '1.', 'a', 'b', 'word', '```', '> ', '- ', '<b>', '</b>', '<img src=x>', '[^1]', '[!NOTE]', 'http://x.y', '---\n']
+    let seed = 7
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648)
+    for (let doc = 0; doc < 300; doc++) {
+      const length = 1 + Math.floor(random() * 200)
+      const markdown = Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('')
+      const result = convert(markdown)
+      expect(requestProblems(result.blocks), markdown).toEqual([])
+    }
+  })
+})
+
+describe('pathological input (the commonmark.js pathological cases and more)', () => {
+  // Run in a plain Node process: see pathological.ts for why timings under Vitest are meaningless.
+  const reports = new Map<string, CaseReport>()
+  beforeAll(() => {
+    const runner = fileURLToPath(new URL('./pathological.ts', import.meta.url))
+    const child = spawnSync(process.execPath, ['--import', 'tsx', runner], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 900_000 })
+    expect(child.stderr).toBe('')
+    for (const line of child.stdout.trim().split('\n')) {
+      const report = JSON.parse(line) as CaseReport
+      reports.set(report.name, report)
+    }
+  }, 900_000)
+
+  for (const name of Object.keys(PATHOLOGICAL_CASES)) {
+    it(`${name}: a valid request, bounded output, bounded time`, () => {
+      const report = reports.get(name)!
+      expect(report.problems).toEqual([])
+      expect(report.blocks).toBeLessThanOrEqual(report.chars + 1)
+      for (const count of Object.values(report.warningsPerCode)) expect(count).toBeLessThanOrEqual(MAX_WARNINGS_PER_CODE + 1)
+      expect(report.warningsPerCode['conversion-failed']).toBeUndefined()
+      expect(report.seconds).toBeLessThan(name.startsWith('5 MB') ? SECONDS_FOR_5_MB : SECONDS_PER_CASE)
+    })
+  }
+})
+
+describe('determinism', () => {
+  it('the same input gives byte-identical output', () => {
+    const markdown = '---\ntitle: T\n---\n# H\n\n> [!TIP]\n> x\n\n- [ ] a\n  - b\n\n| a |\n|---|\n| ![i](x.png) |\n\nnote[^1]\n\n[^1]: n\n'
+    expect(JSON.stringify(convert(markdown))).toBe(JSON.stringify(convert(markdown)))
+  })
+})

@@ -1,0 +1,145 @@
+// Markdown → the body of a Feishu docx document, as one `descendant` request
+// (POST /open-apis/docx/v1/documents/:document_id/blocks/:block_id/descendant). Pure and deterministic: no I/O,
+// no clock, no randomness, the same input always gives the same output (the publisher diffs documents on it),
+// and no input makes it throw.
+//
+// Feishu rules followed (sources next to the code that applies them):
+// - request shapes of the official schema, schemas/feishu/docx.v1.documentBlockDescendant.create.json (build.ts);
+// - never an empty `elements`; code blocks always carry `elements` (build.ts);
+// - table cells and callouts hold ≥ 1 child; callout children restricted; no table in a table cell (blocks.ts,
+//   alerts.ts); table `cells`/`merge_info` and image `token` are read-only and never written;
+// - link URLs url-encoded (links.ts); code languages from the official enum (code-languages.ts).
+// The 1000-blocks-per-call limit is the writer's concern: src/blocks/chunk.ts plans the calls.
+//
+// Limits Feishu does not document, deliberately NOT enforced here (no invented numbers; the publisher reports the
+// server's error if one is hit):
+// - length of one text element (`text_run.content`): no maximum in the official metadata; only the whole-document
+//   plain-text cap is known (1770033, > 10,485,760 characters);
+// - block nesting depth (1770005 "too deep level in document"), blocks per document (1770004), children per
+//   block (1770007), table rows/columns/cells (1770010, 1770011), images per document (1770035);
+// - which control characters a text run may contain.
+// Our own safety bounds against pathological input (not Feishu limits) are documented where they are defined:
+// guard.ts (parser work), blocks.ts MAX_NESTING (block depth), warnings.ts (warnings per code).
+import type { BlockNode, DescendantRequest } from '../blocks/model.js'
+import { toDescendantRequest } from '../blocks/tree.js'
+import { convertBlocks, footnoteSection } from './blocks.js'
+import { codeBlock } from './build.js'
+import { PLAIN_TEXT } from './code-languages.js'
+import { ConvertContext, type LinkRef, type LinkResolver } from './context.js'
+import { FootnoteNumbers } from './footnotes.js'
+import { parseFrontMatter } from './front-matter.js'
+import { type ParsedSegment, parseSource } from './parse.js'
+import { chooseTitle } from './title.js'
+import { type ConversionWarning, WarningList } from './warnings.js'
+
+export { decodeUtf8Strict } from './decode.js'
+export type { DecodeResult } from './decode.js'
+export type { ConversionWarning } from './warnings.js'
+export type { LinkRef } from './context.js'
+
+export interface ConvertOptions {
+  /** Repo-relative POSIX path of the file, e.g. "docs/guide/setup.md". */
+  path: string
+  /**
+   * Maps a link target to the URL to write. Called for every link with the raw href and, for a relative link to
+   * a file, the repo-relative resolved path (POSIX, normalized, without #anchor) and the anchor. Undefined keeps
+   * the default: the href as written (absolute URLs kept; relative links kept as written and reported in `links`).
+   */
+  resolveLink?: LinkResolver
+}
+
+export interface Asset {
+  /** Temporary id of the (empty) image block the image goes into. */
+  blockId: string
+  kind: 'local' | 'remote'
+  /** The source as written. */
+  src: string
+  /** For local images: the repo-relative resolved path (absent when it points outside the repository). */
+  path?: string
+  alt: string
+  line: number
+}
+
+export interface ConversionResult {
+  title: string
+  titleSource: 'front-matter' | 'h1' | 'file-name'
+  /** Parsed YAML front matter; {} when there is none or it is invalid (with a warning). */
+  frontMatter: Record<string, unknown>
+  /** The whole document body (not the page block), with deterministic temporary ids b1, b2, … in document order. */
+  blocks: DescendantRequest
+  assets: Asset[]
+  links: LinkRef[]
+  warnings: ConversionWarning[]
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+export function convertMarkdown(markdown: string, options: ConvertOptions): ConversionResult {
+  // Lone surrogates cannot be url-encoded or sent as UTF-8; the BOM is not content.
+  const source = markdown.replace(LONE_SURROGATE, '\uFFFD').replace(/^\uFEFF/, '')
+  const parsed = parseSource(source)
+  const warnings = new WarningList()
+  for (const notice of parsed.notices) warnings.add(notice.code, { line: notice.line, column: 1 }, notice.message)
+  const roots = parsed.segments.flatMap((segment) => (segment.ok ? [segment.root] : []))
+  const frontMatter = readFrontMatter(parsed.segments[0], warnings)
+  const title = chooseTitle(roots, frontMatter, options.path)
+  const ctx = new ConvertContext(options.path, options.resolveLink, parsed.definitions, new FootnoteNumbers(parsed.footnotes), warnings)
+
+  ctx.titleHeading = title.removedHeading
+  const body: BlockNode[] = []
+  for (const segment of parsed.segments) body.push(...convertSegment(segment, ctx))
+  body.push(...guarded(ctx, 1, () => footnoteSection(ctx), () => []))
+
+  const { request, idOf } = toDescendantRequest(body)
+  const assets = ctx.assets.flatMap(({ node, ...asset }) => {
+    const blockId = idOf.get(node)
+    return blockId === undefined ? [] : [{ blockId, ...asset }]
+  })
+  return {
+    title: title.title,
+    titleSource: title.titleSource,
+    frontMatter,
+    blocks: request,
+    assets,
+    links: ctx.links,
+    warnings: warnings.list(),
+  }
+}
+
+function readFrontMatter(first: ParsedSegment | undefined, warnings: WarningList): Record<string, unknown> {
+  const yaml = first?.ok ? first.root.children.find((node) => node.type === 'yaml') : undefined
+  if (yaml?.type !== 'yaml') return {}
+  return parseFrontMatter(yaml.value, (yaml.position?.start.line ?? 1) + 1, warnings)
+}
+
+function convertSegment(segment: ParsedSegment, ctx: ConvertContext): BlockNode[] {
+  if (!segment.ok) {
+    ctx.warnings.add('segment-unparsed', { line: segment.firstLine, column: 1 }, `Lines from ${segment.firstLine} could not be parsed (${segment.error}); they are published as plain text.`)
+    return [asPlainText(segment.text)]
+  }
+  ctx.lineOffset = segment.firstLine - 1
+  ctx.continuedList = segment.continuesList ? segment.root.children[0] : undefined
+  return guarded(
+    ctx,
+    segment.firstLine,
+    () => convertBlocks(segment.root.children, ctx, 0),
+    () => [asPlainText(segment.text)],
+  )
+}
+
+/**
+ * Last line of defence for "never throws": a converter bug on some input publishes that part as plain text
+ * with a warning instead of failing the whole file.
+ */
+function guarded(ctx: ConvertContext, line: number, convert: () => BlockNode[], fallback: () => BlockNode[]): BlockNode[] {
+  try {
+    return convert()
+  } catch (error) {
+    ctx.warnings.add('conversion-failed', { line, column: 1 }, `This part could not be converted (${String(error)}); it is published as plain text.`)
+    return fallback()
+  }
+}
+
+function asPlainText(text: string): BlockNode {
+  return codeBlock(text.replace(/\r?\n$/, ''), PLAIN_TEXT)
+}
