@@ -17,7 +17,7 @@
 //    emitted from the last to the first, and within a range the insertion goes at index b BEFORE the
 //    deletion of [a, b), so earlier indices never move and a container (callout, cell) is never left empty.
 import { createHash } from 'node:crypto'
-import { type Block, BlockType, type DescendantRequest, type TextElement } from '../blocks/model.js'
+import { type Block, BlockType, type DescendantRequest, PAYLOAD_KEY, TEXT_BLOCK_TYPES, type TextElement } from '../blocks/model.js'
 import type { BlockUpdate } from '../feishu/docx.js'
 import { lcsPairs, weightedPairs } from './block-lcs.js'
 
@@ -77,29 +77,9 @@ export interface DiffPlan {
   deletedBlocks: number
 }
 
-const TEXT_TYPES = new Set<number>([
-  BlockType.text,
-  BlockType.heading1,
-  BlockType.heading2,
-  BlockType.heading3,
-  BlockType.heading4,
-  BlockType.heading5,
-  BlockType.heading6,
-  BlockType.heading7,
-  BlockType.heading8,
-  BlockType.heading9,
-  BlockType.bullet,
-  BlockType.ordered,
-  BlockType.code,
-  BlockType.quote,
-  BlockType.equation,
-  BlockType.todo,
-])
-
 /** Parents whose children are created by the parent itself (cells, grid columns): diffed position by position. */
 const POSITIONAL = new Set<number>([BlockType.table, 24 /* grid */])
 
-const PAYLOAD_KEY = new Map<number, string>(Object.entries(BlockType).map(([name, type]) => [type, name]))
 
 /** Style fields update_text / update_text_style can set, with their field codes and the server's defaults. */
 const PATCHABLE_STYLE: { key: string; code: number; initial: unknown }[] = [
@@ -115,11 +95,11 @@ const WEIGHTED_GAP_LIMIT = 40_000
 const DESCENDANT_LIMIT = 1000
 
 export function isTextLike(type: number): boolean {
-  return TEXT_TYPES.has(type)
+  return TEXT_BLOCK_TYPES.has(type)
 }
 
 export function payloadKey(type: number): string | undefined {
-  return PAYLOAD_KEY.get(type)
+  return PAYLOAD_KEY[type]
 }
 
 /** The desired body (temporary ids) as trees. */
