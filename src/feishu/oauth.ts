@@ -15,7 +15,6 @@
 // Nothing here logs a token or puts one into an error message.
 import { createHash, randomBytes } from 'node:crypto'
 import { type Answer, postTokenEndpoint } from './auth.js'
-import { describeNetworkError } from './client.js'
 
 /**
  * What the action needs from the user, requested at authorization. Each must also be enabled for the app in the

@@ -229,7 +229,6 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
   //    marker is patched at the end; otherwise a fresh marker is part of the desired list.
   const provisional: Provenance = { ...input.provenance, contentHash, images: keptImageTable(oldImages, remoteBody) }
   let plan: DiffPlan
-  let freshMarker = false
   if (markerTextNode) {
     plan = planDiff({ ...page, children: remoteBody }, body, fp)
     for (const op of plan.structural) {
@@ -243,7 +242,6 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
     plan.existingBlocks += subtreeSize(markerNode!)
     plan.keptBlocks += subtreeSize(markerNode!)
   } else {
-    freshMarker = true
     const marker = treeFromDescendants(buildMarkerBlocks(provisional))
     plan = planDiff(page, [...marker, ...body], fp)
   }
