@@ -16,7 +16,7 @@ async function refreshAgainst(answers: (EmulatorResponse | 'drop')[]) {
   const url = await server.listen()
   answers.forEach((answer, i) => {
     if (answer === 'drop') server.inject({ route: 'token', nth: i + 1, drop: 'after' })
-    else server.inject({ route: 'token', nth: i + 1, status: answer.status, body: answer.body })
+    else server.inject({ route: 'token', nth: i + 1, status: answer.status, body: answer.body, headers: answer.headers })
   })
   const masked: string[] = []
   const result = refreshUserToken({ baseUrl: url, appId: 'cli_x', appSecret: 's', refreshToken: 'ur-old', clock: manualClock(0), onSecret: (v) => masked.push(v) })
@@ -82,11 +82,29 @@ describe('refreshUserToken', () => {
     expect(masked).toEqual(['u-new'])
   })
 
-  it('an unreadable answer is a server problem, and its text carries no token', async () => {
-    const { result } = await refreshAgainst([{ status: 502, body: '<html>bad gateway</html>' }])
+  it('a gateway error page is treated like no answer: retried once, and its text carries no token', async () => {
+    const gateway = { status: 502, body: '<html>bad gateway</html>' }
+    const { result } = await refreshAgainst([gateway, gateway])
     const error = (await result.catch((e: unknown) => e)) as TokenRefreshError
-    expect(error.kind).toBe('server')
+    expect(error.kind).toBe('lost-in-transit')
     expect(error.message).not.toContain('ur-old')
+    expect(server.calls.length).toBe(2)
+  })
+
+  it('a gateway error page followed by success keeps the chain, and followed by 20064 means lost in transit', async () => {
+    const gateway = { status: 502, body: '<html>bad gateway</html>' }
+    await expect((await refreshAgainst([gateway, success])).result).resolves.toMatchObject({ refreshToken: 'ur-new' })
+    await server.close()
+    await expect((await refreshAgainst([gateway, used])).result).rejects.toMatchObject({ kind: 'lost-in-transit' })
+  })
+
+  it('waits x-ogw-ratelimit-reset after a rate-limited refresh (nothing was spent), then retries', async () => {
+    for (const status of [429, 400]) {
+      const limited = { status, body: { code: 99991400, msg: 'request trigger frequency limit' }, headers: { 'x-ogw-ratelimit-reset': '3' } }
+      const { result } = await refreshAgainst([limited, success])
+      await expect(result).resolves.toMatchObject({ refreshToken: 'ur-new' })
+      await server.close()
+    }
   })
 })
 

@@ -45,6 +45,8 @@ export class TokenRefreshError extends Error {
 const ALREADY_USED = new Set([20064, 20073])
 /** The server says it did nothing and the call may be repeated. */
 const RETRY_ONCE = new Set([20050, 20072])
+/** "request trigger frequency limit": nothing was done; wait x-ogw-ratelimit-reset seconds. */
+const RATE_LIMITED = 99991400
 
 export interface RefreshOptions {
   baseUrl: string
@@ -58,9 +60,10 @@ export interface RefreshOptions {
 }
 
 /**
- * Spend the refresh token once and return the new pair. Retried only when the first call certainly did not
- * spend it (20050/20072), or when there was no answer at all; in the second case a 20064 on the retry means
- * the first call did spend it and its answer was lost.
+ * Spend the refresh token once and return the new pair. Retried once when the first call certainly did not
+ * spend it (20050/20072, or rate limited: 99991400 after x-ogw-ratelimit-reset), or when no answer from Feishu
+ * arrived (network error, timeout, a gateway's error page); in that case a 20064 on the retry means the first
+ * call did spend it and its answer was lost.
  */
 export async function refreshUserToken(options: RefreshOptions): Promise<UserTokens> {
   const body = {
@@ -72,12 +75,12 @@ export async function refreshUserToken(options: RefreshOptions): Promise<UserTok
   let lostFirstAnswer = false
   for (let attempt = 1; attempt <= 2; attempt++) {
     const answer = await postToken(options.baseUrl, body, options.timeoutMs, options.clock)
-    if (answer.kind === 'no-answer') {
+    // No answer, or a gateway's error page instead of Feishu's JSON: the refresh may or may not have happened.
+    const unreadable = answer.kind === 'json' && answer.httpStatus >= 500 && 'unreadable' in answer.json
+    if (answer.kind === 'no-answer' || unreadable) {
+      const reason = answer.kind === 'no-answer' ? answer.reason : `HTTP ${answer.httpStatus}, not Feishu's answer`
       if (attempt === 2) {
-        throw new TokenRefreshError(
-          lostFirstAnswer ? 'lost-in-transit' : 'network',
-          `No answer from the Feishu token endpoint (${answer.reason}), twice.`,
-        )
+        throw new TokenRefreshError(lostFirstAnswer ? 'lost-in-transit' : 'network', `No answer from the Feishu token endpoint (${reason}), twice.`)
       }
       lostFirstAnswer = true
       await options.clock.sleep(2_000)
@@ -101,14 +104,16 @@ export async function refreshUserToken(options: RefreshOptions): Promise<UserTok
       }
     }
     const detail = `code ${Number.isNaN(code) ? String(json.code) : code}, HTTP ${httpStatus}: ${String(json.error_description ?? json.msg ?? json.error ?? 'no description')}${logId ? ` (x-tt-logid ${logId})` : ''}`
-    if (RETRY_ONCE.has(code) && attempt === 1) {
-      await options.clock.sleep(1_000)
+    if ((RETRY_ONCE.has(code) || code === RATE_LIMITED || httpStatus === 429) && attempt === 1) {
+      await options.clock.sleep(code === RATE_LIMITED || httpStatus === 429 ? (answer.rateLimitResetSeconds ?? 1) * 1000 : 1_000)
       continue
     }
     if (ALREADY_USED.has(code)) {
       throw new TokenRefreshError(lostFirstAnswer ? 'lost-in-transit' : 'already-used', detail, code, logId)
     }
-    throw new TokenRefreshError(classify(code), detail, code, logId)
+    const kind = classify(code)
+    // After a lost first answer, "nothing was done" can no longer be promised.
+    throw new TokenRefreshError(lostFirstAnswer && kind === 'server' ? 'network' : kind, detail, code, logId)
   }
   throw new TokenRefreshError('server', 'The Feishu token endpoint did not succeed.')
 }
@@ -117,7 +122,7 @@ function classify(code: number): RefreshFailureKind {
   if (code === 20037) return 'expired'
   if (code === 20026) return 'invalid'
   if (code === 20002 || code === 20024 || code === 20048) return 'bad-app-secret'
-  if (RETRY_ONCE.has(code) || Number.isNaN(code)) return 'server'
+  if (RETRY_ONCE.has(code) || code === RATE_LIMITED || Number.isNaN(code)) return 'server'
   return 'not-allowed'
 }
 
@@ -160,7 +165,7 @@ export async function getTenantAccessToken(options: TenantTokenOptions): Promise
 }
 
 export type Answer =
-  | { kind: 'json'; json: Record<string, unknown>; httpStatus: number; logId?: string }
+  | { kind: 'json'; json: Record<string, unknown>; httpStatus: number; logId?: string; rateLimitResetSeconds?: number }
   | { kind: 'no-answer'; reason: string }
 
 async function postToken(baseUrl: string, body: Record<string, string>, timeoutMs?: number, clock?: Clock): Promise<Answer> {
@@ -204,14 +209,18 @@ export async function postTokenEndpoint(
     return { kind: 'no-answer', reason: describeNetworkError(error) }
   }
   const logId = response.headers.get('x-tt-logid') ?? undefined
+  const reset = Number(response.headers.get('x-ogw-ratelimit-reset') ?? Number.NaN)
+  const rateLimitResetSeconds = Number.isFinite(reset) && reset >= 0 ? reset : undefined
   try {
     const json: unknown = JSON.parse(text)
-    if (json && typeof json === 'object') return { kind: 'json', json: json as Record<string, unknown>, httpStatus: response.status, logId }
+    if (json && typeof json === 'object') {
+      return { kind: 'json', json: json as Record<string, unknown>, httpStatus: response.status, logId, rateLimitResetSeconds }
+    }
   } catch {
     // not JSON: a proxy's error page, a wrong URL
   }
   const unreadable = text.replace(/\s+/g, ' ').slice(0, 200)
-  return { kind: 'json', json: { code: Number.NaN, msg: `unreadable answer: ${unreadable}`, unreadable }, httpStatus: response.status, logId }
+  return { kind: 'json', json: { code: Number.NaN, msg: `unreadable answer: ${unreadable}`, unreadable }, httpStatus: response.status, logId, rateLimitResetSeconds }
 }
 
 function positiveNumber(value: unknown, fallback: number): number {
