@@ -1,0 +1,271 @@
+// `npm run bench [-- --json <file>] [--scale N] [--latency-ms N] [--docs N] [--cold-runs N] [--only a,b]`
+//
+// Runs the committed bundle (`node dist/index.js`, exactly as the runner does) against the emulators with the
+// documented rate limits enforced and a latency on every Feishu call, and measures:
+//   full_publish        a generated 200-doc tree into an empty parent, against the rate-limit lower bound
+//   noop_resync         the same tree again with nothing changed (must write nothing)
+//   one_paragraph_edit  one paragraph edited in a generated ~1,000-block document (writes, kept block ids)
+//   converter           bench/converter.ts (MB/s of Markdown → blocks, and its ratio to the bare parse)
+//   cold_start_ms       median spawn-to-exit of `node dist/index.js` stopping at an input error, no network
+//   bundle_bytes        size of dist/index.js
+// The emulators' clock and the action's clock are scaled by the same factor (--scale), so every figure below
+// is in emulator time and compares honestly with the bound. See docs/benchmarks.md.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { repoRoot } from '../emulator/action-runner.js'
+import { type DocumentShape, callsPerRoute, lowerBound, minimumPublishCalls, windowTimes } from './bound.js'
+import { measureColdStart } from './cold-start.js'
+import { generateDocsTree, generateLargeDoc } from './generate.js'
+import { type BenchWorld, isContentRead, isContentWrite, startBenchWorld } from './world.js'
+
+interface Options {
+  json?: string
+  scale: number
+  latencyMs: number
+  docs: number
+  coldRuns: number
+  only?: Set<string>
+}
+
+export interface BenchResults {
+  full_publish: { docs: number; seconds: number; lower_bound_seconds: number; ratio: number; throttled: number; write_calls: number }
+  noop_resync: { docs: number; write_calls: number; read_calls: number; seconds: number }
+  one_paragraph_edit: { blocks: number; write_calls: number; kept_block_ids_ratio: number }
+  converter: { mb_per_s: number; ratio_to_parse: number }
+  cold_start_ms: number
+  bundle_bytes: number
+  node: string
+  machine: string
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { scale: 10, latencyMs: 40, docs: 200, coldRuns: 15 }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const value = () => {
+      const v = argv[++i]
+      if (v === undefined) throw new Error(`${arg} needs a value`)
+      return v
+    }
+    if (arg === '--json') options.json = value()
+    else if (arg === '--scale') options.scale = Number(value())
+    else if (arg === '--latency-ms') options.latencyMs = Number(value())
+    else if (arg === '--docs') options.docs = Number(value())
+    else if (arg === '--cold-runs') options.coldRuns = Number(value())
+    else if (arg === '--only') options.only = new Set(value().split(','))
+    else if (arg === '--help' || arg === '-h') {
+      console.log('npm run bench -- [--json <file>] [--scale 10] [--latency-ms 40] [--docs 200] [--cold-runs 15] [--only full,noop,edit,converter,cold]')
+      process.exit(0)
+    } else throw new Error(`unknown argument ${arg}`)
+  }
+  if (!(options.scale > 0) || !(options.latencyMs >= 0) || !(options.docs > 0)) throw new Error('--scale, --latency-ms and --docs must be positive numbers')
+  return options
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`)
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits
+
+async function documentShapes(world: BenchWorld): Promise<{ nodes: number; documents: DocumentShape[] }> {
+  const { feishu, spaceId } = world.seeded
+  const nodes = feishu.nodes(spaceId).filter((n) => n.node_token !== world.parentNode)
+  const documents = nodes.map((n) => {
+    const blocks = allBlocks(world, n.obj_token)
+    return { documentId: n.obj_token, blocks: blocks.length - 1, images: blocks.filter((b) => b.block_type === 27).length }
+  })
+  return { nodes: nodes.length, documents }
+}
+
+function allBlocks(world: BenchWorld, documentId: string): { block_id: string; block_type: number }[] {
+  const out: { block_id: string; block_type: number }[] = []
+  let token: string | undefined
+  do {
+    const page = world.seeded.feishu.docs.listBlocks(documentId, 500, token)
+    out.push(...page.items)
+    token = page.has_more ? page.page_token : undefined
+  } while (token)
+  return out
+}
+
+async function benchPublish(options: Options, results: Partial<BenchResults>, details: string[]): Promise<void> {
+  const tree = generateDocsTree(options.docs)
+  log(`full_publish: ${tree.docs} Markdown files in ${tree.folders} folders, ${tree.images} image references; scale ${options.scale}, latency ${options.latencyMs} ms`)
+  const world = await startBenchWorld({ scale: options.scale, latencyMs: options.latencyMs })
+  try {
+    world.writeFiles(tree.files)
+    const byRouteBefore = { ...world.seeded.feishu.throttled.byRoute }
+    const first = await world.run()
+    if (first.run.exitCode !== 0) throw new Error(`full publish failed (exit ${first.run.exitCode}):\n${first.run.stdout.slice(-4000)}\n${first.run.stderr.slice(-2000)}`)
+    const { nodes, documents } = await documentShapes(world)
+    const minimum = minimumPublishCalls(nodes, documents)
+    const bound = lowerBound(minimum.perRoute, minimum.perDocument, options.latencyMs)
+    const made = callsPerRoute(first.feishuCalls)
+    const actualWindows = windowTimes(made)
+    const writes = first.feishuCalls.filter(isContentWrite).length
+    results.full_publish = {
+      docs: tree.docs,
+      seconds: round(first.seconds, 1),
+      lower_bound_seconds: round(bound.seconds, 1),
+      ratio: round(first.seconds / bound.seconds, 3),
+      throttled: first.throttled,
+      write_calls: writes,
+    }
+    details.push(
+      `full_publish: ${nodes} wiki pages (${tree.docs} files + folder pages), ${documents.reduce((s, d) => s + d.blocks, 0)} blocks, ` +
+        `${documents.reduce((s, d) => s + d.images, 0)} images; ${first.feishuCalls.length} Feishu calls, ${first.throttled} throttled ` +
+        `(${round((100 * first.throttled) / first.feishuCalls.length)}%); created ${first.run.outputs.created}, failed ${first.run.outputs.failed}`,
+      `  binding window: ${bound.binding.window}: ${bound.binding.calls} calls needed → ${bound.binding.seconds} s, + ${bound.latencySeconds} s of serial latency`,
+      '  | route | calls made | minimum | throttled | window time (made) | window time (minimum) |',
+      '  |---|---:|---:|---:|---:|---:|',
+    )
+    const routes = new Set([...Object.keys(made), ...Object.keys(minimum.perRoute)])
+    for (const route of [...routes].sort()) {
+      const madeT = actualWindows.filter((w) => w.window.startsWith(`${route} `)).reduce((m, w) => Math.max(m, w.seconds), 0)
+      const minT = bound.windows.filter((w) => w.window.startsWith(`${route} `)).reduce((m, w) => Math.max(m, w.seconds), 0)
+      const throttled = (world.seeded.feishu.throttled.byRoute[route] ?? 0) - (byRouteBefore[route] ?? 0)
+      details.push(`  | ${route} | ${made[route] ?? 0} | ${minimum.perRoute[route] ?? 0} | ${throttled} | ${madeT} s | ${minT} s |`)
+    }
+
+    if (!options.only || options.only.has('noop')) {
+      log('noop_resync: the same tree again, nothing changed')
+      const again = await world.run()
+      if (again.run.exitCode !== 0) throw new Error(`no-op resync failed (exit ${again.run.exitCode}):\n${again.run.stdout.slice(-4000)}`)
+      results.noop_resync = {
+        docs: tree.docs,
+        write_calls: again.feishuCalls.filter(isContentWrite).length,
+        read_calls: again.feishuCalls.filter(isContentRead).length,
+        seconds: round(again.seconds, 1),
+      }
+      const made2 = callsPerRoute(again.feishuCalls)
+      details.push(
+        `noop_resync: ${Object.entries(made2)
+          .map(([r, n]) => `${r} ${n}`)
+          .join(', ')}; throttled ${again.throttled}; unchanged ${again.run.outputs.unchanged}`,
+      )
+    }
+  } finally {
+    await world.close()
+  }
+}
+
+async function benchEdit(options: Options, results: Partial<BenchResults>, details: string[]): Promise<void> {
+  log('one_paragraph_edit: publish a ~1,000-block document, edit one paragraph, push')
+  const world = await startBenchWorld({ scale: options.scale, latencyMs: options.latencyMs })
+  try {
+    const large = generateLargeDoc(1000)
+    world.writeFiles({ 'docs/large.md': large.markdown })
+    const first = await world.run()
+    if (first.run.exitCode !== 0) throw new Error(`publishing the large document failed (exit ${first.run.exitCode}):\n${first.run.stdout.slice(-4000)}`)
+    const node = world.seeded.feishu.nodes(world.seeded.spaceId).find((n) => n.node_token !== world.parentNode)!
+    const before = allBlocks(world, node.obj_token).filter((b) => b.block_id !== node.obj_token)
+    world.writeFiles({ 'docs/large.md': large.edit(large.markdown) })
+    world.seeded.github.addCommits(world.seeded.repo, 'bench-before', 'bench-after', [{ filename: 'docs/large.md', status: 'modified' }])
+    const edit = await world.run({ inputs: { mode: 'auto' }, eventName: 'push', eventPayload: { before: 'bench-before', after: 'bench-after' } })
+    if (edit.run.exitCode !== 0) throw new Error(`the edit run failed (exit ${edit.run.exitCode}):\n${edit.run.stdout.slice(-4000)}`)
+    const after = new Set(allBlocks(world, node.obj_token).map((b) => b.block_id))
+    const kept = before.filter((b) => after.has(b.block_id)).length
+    const writes = edit.feishuCalls.filter(isContentWrite)
+    const rendered = world.seeded.feishu.docs.render(node.obj_token)
+    if (!rendered.includes('it now says the limit is three calls per second')) throw new Error('the edited paragraph did not reach the document')
+    results.one_paragraph_edit = { blocks: before.length, write_calls: writes.length, kept_block_ids_ratio: round(kept / before.length, 4) }
+    details.push(
+      `one_paragraph_edit: ${before.length} blocks before, ${after.size - 1} after, ${kept} ids kept; writes: ${writes.map((c) => c.route).join(', ') || 'none'}; ` +
+        `reads ${edit.feishuCalls.filter(isContentRead).length}`,
+    )
+  } finally {
+    await world.close()
+  }
+}
+
+async function benchConverter(results: Partial<BenchResults>, details: string[]): Promise<void> {
+  const file = path.join(import.meta.dirname, 'converter.ts')
+  if (!fs.existsSync(file)) {
+    details.push('converter: bench/converter.ts is not there yet (another engineer writes it); figures left at 0')
+    results.converter = { mb_per_s: 0, ratio_to_parse: 0 }
+    return
+  }
+  log('converter: bench/converter.ts')
+  // A computed specifier: the file is another engineer's and may not exist yet when this one is typechecked.
+  const mod = (await import(pathToFileURL(file).href)) as { runConverterBench?: () => Promise<{ mb_per_s: number; ratio_to_parse: number }> }
+  if (typeof mod.runConverterBench !== 'function') throw new Error('bench/converter.ts does not export runConverterBench()')
+  const r = await mod.runConverterBench()
+  results.converter = { mb_per_s: round(r.mb_per_s), ratio_to_parse: round(r.ratio_to_parse, 3) }
+}
+
+function machine(): string {
+  const cpus = os.cpus()
+  return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${round(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}`
+}
+
+function table(results: BenchResults): string {
+  const f = results.full_publish
+  const n = results.noop_resync
+  const e = results.one_paragraph_edit
+  const rows: [string, string, string, string][] = [
+    ['full_publish.seconds (emulator time)', `${f.seconds}`, `lower bound ${f.lower_bound_seconds}`, ''],
+    ['full_publish.ratio', `${f.ratio}`, '≤ 1.15', f.ratio <= 1.15 ? 'ok' : 'MISSED'],
+    ['full_publish.throttled', `${f.throttled}`, '≤ 1% of calls', ''],
+    ['full_publish.write_calls', `${f.write_calls}`, '', ''],
+    ['noop_resync.write_calls', `${n.write_calls}`, '= 0', n.write_calls === 0 ? 'ok' : 'MISSED'],
+    ['noop_resync.read_calls', `${n.read_calls}`, '', ''],
+    ['noop_resync.seconds', `${n.seconds}`, '', ''],
+    ['one_paragraph_edit.write_calls', `${e.write_calls}`, '≤ 3', e.write_calls <= 3 ? 'ok' : 'MISSED'],
+    ['one_paragraph_edit.kept_block_ids_ratio', `${e.kept_block_ids_ratio}`, '≥ 0.99', e.kept_block_ids_ratio >= 0.99 ? 'ok' : 'MISSED'],
+    ['converter.mb_per_s', `${results.converter.mb_per_s}`, '', ''],
+    ['converter.ratio_to_parse', `${results.converter.ratio_to_parse}`, '≥ 0.7', results.converter.ratio_to_parse >= 0.7 ? 'ok' : 'MISSED'],
+    ['cold_start_ms', `${results.cold_start_ms}`, '≤ 300', results.cold_start_ms <= 300 ? 'ok' : 'MISSED'],
+    ['bundle_bytes', `${results.bundle_bytes}`, '≤ 2 MB', results.bundle_bytes <= 2 * 1024 * 1024 ? 'ok' : 'MISSED'],
+  ]
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['metric', 'value', 'goal', ''][i]!.length))
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
+  return [line(['metric', 'value', 'goal', '']), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2))
+  const want = (name: string) => !options.only || options.only.has(name)
+  if (!process.version.startsWith('v24.')) log(`warning: this is Node ${process.version}; run it with \`npm run bench\`, which uses the node@24 dev dependency`)
+  const bundle = path.join(repoRoot, 'dist', 'index.js')
+  if (!fs.existsSync(bundle)) throw new Error('dist/index.js is missing: run `npm run build` first')
+
+  const results: Partial<BenchResults> = {}
+  const details: string[] = []
+  const started = Date.now()
+  // Quiet parts first: the cold start wants the machine idle.
+  if (want('cold')) {
+    log(`cold_start: ${options.coldRuns} spawns of node dist/index.js`)
+    const cold = await measureColdStart(options.coldRuns)
+    if (cold.exitCode !== 2) throw new Error(`cold start: expected exit code 2 (input error), got ${cold.exitCode}`)
+    results.cold_start_ms = cold.medianMs
+    details.push(`cold_start: median ${cold.medianMs} ms, min ${cold.minMs}, max ${cold.maxMs} over ${cold.samples.length} spawns (exit 2, no network)`)
+  }
+  if (want('full') || want('noop')) await benchPublish(options, results, details)
+  if (want('edit')) await benchEdit(options, results, details)
+  if (want('converter')) await benchConverter(results, details)
+
+  const complete: BenchResults = {
+    full_publish: results.full_publish ?? { docs: 0, seconds: 0, lower_bound_seconds: 0, ratio: 0, throttled: 0, write_calls: 0 },
+    noop_resync: results.noop_resync ?? { docs: 0, write_calls: 0, read_calls: 0, seconds: 0 },
+    one_paragraph_edit: results.one_paragraph_edit ?? { blocks: 0, write_calls: 0, kept_block_ids_ratio: 0 },
+    converter: results.converter ?? { mb_per_s: 0, ratio_to_parse: 0 },
+    cold_start_ms: results.cold_start_ms ?? 0,
+    bundle_bytes: fs.statSync(bundle).size,
+    node: process.version,
+    machine: machine(),
+  }
+  console.log(`\nfeishu-wiki-sync benchmark — ${complete.node}, ${complete.machine}`)
+  console.log(`command: npm run bench -- ${process.argv.slice(2).join(' ')}  (scale ${options.scale}, latency ${options.latencyMs} ms, ${round((Date.now() - started) / 1000, 1)} s real)\n`)
+  console.log(table(complete))
+  console.log(`\n${details.join('\n')}`)
+  if (options.json) {
+    fs.mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true })
+    fs.writeFileSync(options.json, JSON.stringify(complete, null, 2) + '\n')
+    log(`wrote ${options.json}`)
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error)
+  process.exit(1)
+})
