@@ -315,7 +315,8 @@ export function describeRun(run: ActionRun): string {
       .split('\n')
       .filter((line) => !line.startsWith('::add-mask::'))
       .join('\n')
-  return `exit ${run.exitCode}\n${run.summary}\n${visible(run.stdout).slice(-3000)}\n${visible(run.stderr).slice(-2000)}`
+  const summary = run.summary.length > 6000 ? `${run.summary.slice(0, 6000)}\n… (${run.summary.length} characters)` : run.summary
+  return `exit ${run.exitCode}\n${summary}\n${visible(run.stdout).slice(-3000)}\n${visible(run.stderr).slice(-2000)}`
 }
 
 export function expectNoLeaksInAllRuns(cell: CellWorld): void {
