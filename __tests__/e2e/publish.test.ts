@@ -17,7 +17,7 @@ let lastRun: ActionRun | undefined
 let parent: string
 let scale = SCALE
 afterEach(async () => {
-  if (lastRun) expectNoLeaks(lastRun, world.secrets())
+  for (const run of world.runs) expectNoLeaks(run, world.secrets())
   lastRun = undefined
   await world.close()
 })

@@ -10,7 +10,7 @@ const REPO_SECRET_PUT = { method: 'PUT', path: `/repos/${REPO}/actions/secrets/F
 
 let world: World
 afterEach(async () => {
-  expectNoLeaks(lastRun, world.secrets())
+  for (const run of world.runs) expectNoLeaks(run, world.secrets())
   await world.close()
 })
 let lastRun: Awaited<ReturnType<World['run']>>

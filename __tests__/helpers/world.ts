@@ -24,6 +24,8 @@ export interface World {
   currentRefreshToken(): string
   inputs(overrides?: Record<string, string>): Record<string, string>
   run(options?: Partial<RunActionOptions> & { inputs?: Record<string, string> }): Promise<ActionRun>
+  /** Every run made in this world, for leak scans. */
+  readonly runs: ActionRun[]
   /** Every secret value this world has issued or used: for leak scans. */
   secrets(): string[]
   close(): Promise<void>
@@ -48,6 +50,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   }
   const environment = options.environmentSecret ? ENVIRONMENT : undefined
   const issued = new Set<string>([seed, APP.appSecret, GITHUB_TOKEN])
+  const runs: ActionRun[] = []
 
   const currentRefreshToken = (): string => github.secretValue(REPO, 'FEISHU_REFRESH_TOKEN', environment) ?? seed
 
@@ -92,8 +95,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       const stored = github.secretValue(REPO, 'FEISHU_REFRESH_TOKEN', environment)
       if (stored) issued.add(stored)
       for (const value of run.masked) issued.add(value)
+      runs.push(run)
       return run
     },
+    runs,
     secrets: () => [...issued],
     async close() {
       await seeded.close()
