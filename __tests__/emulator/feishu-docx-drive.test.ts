@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { manualClock } from '../../emulator/core/clock.js'
 import { type FeishuEmulator, type FeishuEmulatorOptions, ROUTE, startFeishuEmulator } from '../../emulator/feishu/index.js'
+import { type Answer, FeishuHttp } from './feishu-http.js'
 
 let emulator: FeishuEmulator | undefined
 afterEach(async () => {
@@ -10,26 +11,7 @@ afterEach(async () => {
   emulator = undefined
 })
 
-interface Answer {
-  status: number
-  body: Record<string, any>
-  headers: Headers
-}
-
-class Api {
-  constructor(
-    readonly base: string,
-    public token: string,
-  ) {}
-
-  async send(method: string, path: string, body?: unknown): Promise<Answer> {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    return { status: res.status, body: (await res.json()) as Record<string, any>, headers: res.headers }
-  }
+class Api extends FeishuHttp {
 
   async upload(fields: Record<string, string>, bytes: Uint8Array, fileName = 'a.png'): Promise<Answer> {
     const form = new FormData()

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { manualClock } from '../../emulator/core/clock.js'
 import { type FeishuEmulator, type FeishuEmulatorOptions, ROUTE, startFeishuEmulator } from '../../emulator/feishu/index.js'
+import { type Answer, FeishuHttp } from './feishu-http.js'
 
 let emulator: FeishuEmulator | undefined
 afterEach(async () => {
@@ -15,26 +16,7 @@ async function start(options: FeishuEmulatorOptions = {}): Promise<{ e: FeishuEm
   return { e: emulator, api: new Api(emulator.url, emulator.issueUserAccessToken()) }
 }
 
-interface Answer {
-  status: number
-  body: Record<string, any>
-  headers: Headers
-}
-
-class Api {
-  constructor(
-    readonly base: string,
-    public token: string,
-  ) {}
-
-  async send(method: string, path: string, body?: unknown): Promise<Answer> {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    return { status: res.status, body: (await res.json()) as Record<string, any>, headers: res.headers }
-  }
+class Api extends FeishuHttp {
 
   get(path: string): Promise<Answer> {
     return this.send('GET', path)
