@@ -17,7 +17,7 @@ import type { WikiApi, WikiNode } from '../feishu/wiki.js'
 import type { Settings } from '../settings.js'
 import { type ConvertedSource, convertSource } from './convert.js'
 import { type DocsSet, isRepoDirectory, loadAsset } from './docs.js'
-import { DocumentSyncError, readExistingDocument, syncDocument } from './document.js'
+import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from './generated.js'
 import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from './links.js'
 import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from './plan.js'
@@ -264,20 +264,25 @@ class Run {
     this.queue.push(() => this.writeContent(this.byKey.get(key)!))
   }
 
+  /** Convert the page's source and bring its document in line (or, in dry-run, say what would change). */
+  private syncPage(p: PagePlan, result: PageResult, documentId: string, existing: ExistingDocument | undefined, dryRun: boolean) {
+    const converted = this.convert(p.page, result)
+    return syncDocument(this.ctx.docx, this.ctx.media, {
+      documentId,
+      existing,
+      conversion: converted.conversion,
+      provenance: this.provenance(p.page),
+      loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
+      dryRun,
+    })
+  }
+
   private async writeContent(p: PagePlan): Promise<void> {
     const result = this.results.get(p.key)!
     const documentId = this.docIds.get(p.key)!
     try {
-      const converted = this.convert(p.page, result)
       const existing = this.created.has(p.key) ? undefined : await this.existingDocument(p, documentId)
-      const sync = await syncDocument(this.ctx.docx, this.ctx.media, {
-        documentId,
-        existing,
-        conversion: converted.conversion,
-        provenance: this.provenance(p.page),
-        loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
-        dryRun: false,
-      })
+      const sync = await this.syncPage(p, result, documentId, existing, false)
       for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w })
       if (sync.status === 'created') result.status = 'created'
       else if (sync.status === 'updated') result.status = 'updated'
@@ -558,17 +563,9 @@ class Run {
       }
       queue.push(async () => {
         try {
-          const converted = this.convert(p.page, result)
           const documentId = p.existing!.node.obj_token
           const existing = await this.existingDocument(p, documentId)
-          const sync = await syncDocument(this.ctx.docx, this.ctx.media, {
-            documentId,
-            existing,
-            conversion: converted.conversion,
-            provenance: this.provenance(p.page),
-            loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
-            dryRun: true,
-          })
+          const sync = await this.syncPage(p, result, documentId, existing, true)
           const content = sync.status === 'unchanged' ? undefined : 'update'
           const what = [content, structural].filter(Boolean).join(' + ')
           result.status = what ? 'skipped' : 'unchanged'
