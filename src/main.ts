@@ -1,15 +1,10 @@
 // The action in five steps: validate → rotate → persist → publish → report.
 import * as core from '@actions/core'
 import { actionClock } from './clock.js'
-import { FeishuClient } from './feishu/client.js'
-import { getTenantAccessToken } from './feishu/auth.js'
-import { checkKeepalive } from './keepalive.js'
 import { maskSecret } from './mask.js'
 import { type RunReport, writeReport } from './report/index.js'
 import { SettingsError, type Settings, envInputReader, readSettings } from './settings.js'
-import { loadDocs, publishDocs } from './sync/index.js'
-import { GuidedError, openSecretStore, persistRefreshToken, rotateRefreshToken } from './token-chain.js'
-import { ExitCode, describeSecret } from './token-guidance.js'
+import { ExitCode, GuidedError, describeSecret } from './token-guidance.js'
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const clock = actionClock(env)
@@ -20,6 +15,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const settings = readSettings(envInputReader(env), env)
     for (const secret of [settings.appSecret, settings.refreshToken, settings.githubToken]) maskSecret(secret)
     report.settings = settings
+    const { loadDocs, openSecretStore, rotateRefreshToken, persistRefreshToken, checkKeepalive, getTenantAccessToken, FeishuClient, publishDocs } =
+      await import(/* webpackMode: "eager" */ './engine.js')
     const docs = settings.mode === 'rotate-only' ? undefined : await loadDocs(settings)
     const secretStore = settings.auth === 'user' ? await openSecretStore(settings, clock) : undefined
 

@@ -16,15 +16,9 @@ import {
 } from './github/secrets.js'
 import { maskSecret } from './mask.js'
 import type { Settings } from './settings.js'
-import { ExitCode, type RefreshGuidance, chainBrokenGuidance, refreshFailureGuidance } from './token-guidance.js'
+import { ExitCode, GuidedError, type RefreshGuidance, chainBrokenGuidance, refreshFailureGuidance } from './token-guidance.js'
 
-/** A failure with what a person must read about it. */
-export class GuidedError extends Error {
-  constructor(readonly guidance: RefreshGuidance) {
-    super(`${guidance.title}. ${guidance.lines.join(' ')}`)
-    this.name = 'GuidedError'
-  }
-}
+export { GuidedError }
 
 export interface SecretStore {
   client: GitHubClient

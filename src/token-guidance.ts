@@ -25,6 +25,14 @@ export function reauthorizeCommand(secret: SecretSettings, repository?: string, 
   return parts.join(' ')
 }
 
+/** A failure with what a person must read about it. */
+export class GuidedError extends Error {
+  constructor(readonly guidance: RefreshGuidance) {
+    super(`${guidance.title}. ${guidance.lines.join(' ')}`)
+    this.name = 'GuidedError'
+  }
+}
+
 export interface RefreshGuidance {
   title: string
   /** Why it happened and what to do, as short paragraphs. */

@@ -1,0 +1,8 @@
+// Everything a run needs once its inputs are valid: the Markdown pipeline, Octokit, libsodium, YAML. main.ts
+// loads this module with one dynamic import after validating the inputs, so a run with bad inputs reports them
+// without compiling the bulk of the bundle (ncc emits it as a separate chunk).
+export { getTenantAccessToken } from './feishu/auth.js'
+export { FeishuClient } from './feishu/client.js'
+export { checkKeepalive } from './keepalive.js'
+export { loadDocs, publishDocs } from './sync/index.js'
+export { openSecretStore, persistRefreshToken, rotateRefreshToken } from './token-chain.js'
