@@ -20,9 +20,12 @@ async function grantTimes(
   api: (i: number) => string = () => API[cls],
 ) {
   const times: number[] = []
-  await Promise.all(
-    Array.from({ length: n }, (_, i) => pacer.acquire(cls, api(i), doc?.(i)).then(() => times.push(clock.now()))),
-  )
+  // One call after the other, each answered at once.
+  for (let i = 0; i < n; i++) {
+    const answered = await pacer.acquire(cls, api(i), doc?.(i))
+    times.push(clock.now())
+    answered()
+  }
   return times
 }
 
@@ -31,6 +34,26 @@ function maxInWindow(times: number[], windowMs: number): number {
   let max = 0
   for (let i = 0; i < times.length; i++) max = Math.max(max, times.filter((t) => t >= times[i] && t < times[i] + windowMs).length)
   return max
+}
+
+/** A clock whose sleepers wake only when the test moves it on. */
+function steppedClock() {
+  let now = 0
+  const sleepers: { at: number; wake: () => void }[] = []
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+  return {
+    now: () => now,
+    sleep: (ms: number) => new Promise<void>((wake) => sleepers.push({ at: now + ms, wake })),
+    async advance(ms: number) {
+      await settle()
+      now += ms
+      for (const s of sleepers.filter((s) => s.at <= now)) {
+        sleepers.splice(sleepers.indexOf(s), 1)
+        s.wake()
+      }
+      await settle()
+    },
+  }
 }
 
 describe('pacer', () => {
@@ -71,22 +94,35 @@ describe('pacer', () => {
   })
 
   it('does not hold one wiki API back while another waits for its window', async () => {
-    // A clock whose sleepers wake only when the test moves it on.
-    let now = 0
-    const sleepers: { at: number; wake: () => void }[] = []
-    const clock = { now: () => now, sleep: (ms: number) => new Promise<void>((wake) => sleepers.push({ at: now + ms, wake })) }
+    const clock = steppedClock()
     const pacer = new Pacer(clock)
-    await Promise.all(Array.from({ length: 100 }, () => pacer.acquire('wiki', 'wiki.spaceNode.create')))
+    for (let i = 0; i < 100; i++) (await pacer.acquire('wiki', 'wiki.spaceNode.create'))()
     let created = false
     const waiting = pacer.acquire('wiki', 'wiki.spaceNode.create').then(() => (created = true))
     await pacer.acquire('wiki', 'wiki.spaceNode.list')
-    expect(now).toBe(0)
+    expect(clock.now()).toBe(0)
     expect(created).toBe(false)
-    expect(sleepers.map((s) => s.at)).toEqual([60_250])
-    now = 60_250
-    sleepers.shift()!.wake()
+    await clock.advance(60_250)
     await waiting
     expect(created).toBe(true)
+  })
+
+  it('counts a call from its answer: a window full of calls in flight waits for them', async () => {
+    const clock = steppedClock()
+    const pacer = new Pacer(clock)
+    const inFlight = await Promise.all([0, 1, 2].map(() => pacer.acquire('docx-write', 'docx.documentBlock.patch')))
+    let granted: number | undefined
+    const fourth = pacer.acquire('docx-write', 'docx.documentBlock.patch').then(() => (granted = clock.now()))
+    // One second later none has answered (the server may count them only now): the fourth still waits.
+    await clock.advance(1_500)
+    expect(granted).toBeUndefined()
+    inFlight[0]!()
+    // It goes one window (and the 40 ms margin) after the first answer, not after the first send.
+    await clock.advance(1_000)
+    expect(granted).toBeUndefined()
+    await clock.advance(40)
+    await fourth
+    expect(granted).toBe(2_540)
   })
 
   it('applies the per-document edit limit on top of the app limit', async () => {
@@ -121,7 +157,7 @@ describe('pacer', () => {
     const clock = manualClock(0)
     const pacer = new Pacer(clock)
     pacer.holdUntil('docx-read', 'docx.documentBlock.list', 5_000)
-    await pacer.acquire('docx-read', 'docx.documentBlockChildren.get')
+    ;(await pacer.acquire('docx-read', 'docx.documentBlockChildren.get'))()
     expect(clock.now()).toBe(0)
     await pacer.acquire('docx-read', 'docx.documentBlock.list')
     expect(clock.now()).toBeGreaterThanOrEqual(5_000)

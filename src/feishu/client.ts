@@ -90,8 +90,8 @@ export class FeishuClient {
   /** Send a request and return the envelope's `data`. */
   async request<T>(req: FeishuRequest): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await this.pacer.acquire(req.apiClass, req.endpoint, req.documentId)
-      const outcome = await this.send(req, attempt)
+      const answered = await this.pacer.acquire(req.apiClass, req.endpoint, req.documentId)
+      const outcome = await this.send(req, attempt).finally(answered)
       if (outcome.kind === 'ok') return outcome.data as T
       const last = attempt >= this.maxAttempts
       if (outcome.kind === 'throttled' && !last) {
