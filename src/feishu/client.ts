@@ -33,7 +33,7 @@ export interface FeishuRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   /** Path under the base URL, with path parameters already encoded. */
   path: string
-  /** A stable label for logs and counters, e.g. "wiki.spaceNode.create". */
+  /** A stable label for logs and counters, e.g. "wiki.spaceNode.create"; also the API the pacer counts against. */
   endpoint: string
   apiClass: ApiClass
   query?: Record<string, string | number | boolean | undefined>
@@ -90,14 +90,14 @@ export class FeishuClient {
   /** Send a request and return the envelope's `data`. */
   async request<T>(req: FeishuRequest): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await this.pacer.acquire(req.apiClass, req.documentId)
-      const outcome = await this.send(req, attempt)
+      const answered = await this.pacer.acquire(req.apiClass, req.endpoint, req.documentId)
+      const outcome = await this.send(req, attempt).finally(answered)
       if (outcome.kind === 'ok') return outcome.data as T
       const last = attempt >= this.maxAttempts
       if (outcome.kind === 'throttled' && !last) {
         // The server did nothing; wait for its window to reset (x-ogw-ratelimit-reset, in seconds).
         const waitMs = outcome.resetSeconds !== undefined ? outcome.resetSeconds * 1000 : this.backoff(attempt)
-        this.pacer.holdUntil(req.apiClass, this.options.clock.now() + waitMs)
+        this.pacer.holdUntil(req.apiClass, req.endpoint, this.options.clock.now() + waitMs)
         continue
       }
       if (outcome.kind === 'transient' && req.retrySafe && !last) {

@@ -1,8 +1,9 @@
 // Carrying a plan out (or, in a dry run, describing it without a single write).
 //
 // Order of work, so every link target exists before content mentions it and the limits are used in parallel:
-// 1. Structure, one wiki call at a time (wiki: 100/min per app), parents before children and siblings in
-//    order (the API has no position; a node created later lands last): create, move, retitle.
+// 1. Structure, a few wiki calls at a time (node create: 100/min per app), parents before children and
+//    siblings in order (the API has no position; a node created later lands last): create, move, retitle.
+//    Between parents, link targets go first (./order.ts).
 // 2. Content, up to `concurrency` documents at once (docx writes: 3/s per app and per document, reads 5/s; the
 //    client's pacer holds every class to its limit). A page's content starts as soon as its own node is
 //    ready and every page it links to that is created in this run has its node, so documents are written while
@@ -21,7 +22,8 @@ import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDoc
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from './generated.js'
 import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from './links.js'
 import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from './plan.js'
-import { Semaphore, WorkQueue } from './pool.js'
+import { structureOrder } from './order.js'
+import { WorkQueue } from './pool.js'
 import { existingFromBlocks } from './remote.js'
 import type { SourcePage } from './tree.js'
 import type { Log, PageResult, PageWarning } from './types.js'
@@ -131,24 +133,50 @@ class Run {
 
   // ---- structure -----------------------------------------------------------------------------------------
 
+  /**
+   * Sends the structure calls, at most STRUCTURE_CONCURRENCY at once. A page is ready once its parent and its
+   * previous sibling are done (siblings go one after the other: creation order is the only order the API
+   * knows); of the ready pages the one earliest in `structureOrder` goes first, so link targets get their nodes
+   * early and the run's last wiki minute holds pages few documents wait for (see ./order.ts).
+   */
   private async structureAll(): Promise<void> {
-    const limit = new Semaphore(STRUCTURE_CONCURRENCY)
+    const pages = this.ctx.plan.pages
+    const rank = structureOrder(
+      pages.map((p) => ({ key: p.key, parentKey: p.page.parentKey })),
+      this.waiting,
+    )
     const childrenOf = new Map<string | undefined, PagePlan[]>()
-    for (const p of this.ctx.plan.pages) {
-      const list = childrenOf.get(p.page.parentKey) ?? []
-      list.push(p)
-      childrenOf.set(p.page.parentKey, list)
+    const nextSibling = new Map<PagePlan, PagePlan>()
+    for (const p of pages) {
+      const siblings = childrenOf.get(p.page.parentKey) ?? []
+      if (siblings.length > 0) nextSibling.set(siblings.at(-1)!, p)
+      siblings.push(p)
+      childrenOf.set(p.page.parentKey, siblings)
     }
-    const chain = async (parentKey: string | undefined): Promise<void> => {
-      const below: Promise<void>[] = []
-      for (const p of childrenOf.get(parentKey) ?? []) {
-        // A page that failed in the plan keeps its node, if it has one, as it is (children may still go under it).
-        if (!p.failure) await limit.run(() => this.structure(p))
-        if (childrenOf.has(p.key)) below.push(chain(p.key))
+    /** What a finished page makes ready: its next sibling and its first child. */
+    const nextOf = (p: PagePlan): PagePlan[] => [nextSibling.get(p), childrenOf.get(p.key)?.[0]].filter((n) => n !== undefined)
+    const ready = childrenOf.get(undefined)?.slice(0, 1) ?? []
+    let active = 0
+    await new Promise<void>((resolve) => {
+      const pump = (): void => {
+        while (active < STRUCTURE_CONCURRENCY && ready.length > 0) {
+          ready.sort((a, b) => rank.get(a.key)! - rank.get(b.key)!)
+          const p = ready.shift()!
+          active++
+          // A page that failed in the plan keeps its node, if it has one, as it is (children may still go under it).
+          const work = p.failure ? Promise.resolve() : this.structure(p)
+          void work
+            .catch((error: unknown) => this.fail(p.key, describeError(error)))
+            .finally(() => {
+              active--
+              ready.push(...nextOf(p))
+              pump()
+            })
+        }
+        if (active === 0 && ready.length === 0) resolve()
       }
-      await Promise.all(below)
-    }
-    await chain(undefined)
+      pump()
+    })
   }
 
   private async structure(p: PagePlan): Promise<void> {
