@@ -34,7 +34,7 @@ export const MAX_PARAGRAPH_DELIMITERS = 1000
 /** Whole-file budget of delimiter work, Σ(delimiters per paragraph)², ~25× the worst single paragraph. */
 export const DELIMITER_WORK_BUDGET = 25 * MAX_PARAGRAPH_DELIMITERS ** 2
 /**
- * Runs of inline syntax characters (`*_~`[]()<>!\&$`, a run of one character counting once) in one paragraph or
+ * Runs of inline syntax characters (`*_~`[]()<>!\&$`; a run of `*_~`$` counts once, as one delimiter) in one paragraph or
  * list item beyond which it is published as plain text without being parsed: 4000 runs take the parser ~0.3 s
  * (measured, production build), the 130 000 of a pathological case minutes.
  */
@@ -95,6 +95,8 @@ const DEFINITION = /^ {0,3}\[[^\]]+\]:/
 const TABLE_DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/
 const ESCAPABLE = /[\\*_~[\]`$]/g
 const INLINE_SYNTAX = new Set('*_~`[]()<>!\\&$')
+/** Characters whose runs act as one delimiter (emphasis, strikethrough, code spans, math); each other one counts. */
+const DELIMITER_RUN_CHARS = new Set('*_~`$')
 const HTML_BLOCK_ENDS: readonly [start: RegExp, end: RegExp][] = [
   [/^<(?:script|pre|style|textarea)(?=[\s>]|$)/i, /<\/(?:script|pre|style|textarea)>/i],
   [/^<!--/, /-->/],
@@ -350,11 +352,12 @@ function isWordChar(char: string | undefined): boolean {
   return char !== undefined && /[\p{L}\p{N}]/u.test(char)
 }
 
-/** Runs of inline syntax characters in one line (a run of one character counts once). */
+/** Runs of inline syntax characters in one line (a run of a delimiter character counts once). */
 function countSyntaxRuns(content: string): number {
   let count = 0
   for (let i = 0; i < content.length; i++) {
-    if (INLINE_SYNTAX.has(content[i]!) && content[i] !== content[i - 1]) count++
+    const char = content[i]!
+    if (INLINE_SYNTAX.has(char) && (char !== content[i - 1] || !DELIMITER_RUN_CHARS.has(char))) count++
   }
   return count
 }
