@@ -44,4 +44,11 @@ describe('decodeUtf8Strict', () => {
     const result = decodeUtf8Strict(bytes('caf', [0xe9], '\n'), 'fr.md')
     expect(!result.ok && result.message).toMatch(/Save it as UTF-8\.$/)
   })
+
+  it('a file mostly of NUL bytes (UTF-16 without BOM, a binary) is refused by name; a few NULs are left to the converter', () => {
+    const utf16 = decodeUtf8Strict(new Uint8Array(Buffer.from('# Notes\n\nSaved as UTF-16.\n', 'utf16le')), 'docs/u16.md')
+    expect(utf16.ok).toBe(false)
+    expect(!utf16.ok && utf16.message).toMatch(/^docs\/u16\.md looks like a binary file.*UTF-16 without a byte-order mark/)
+    expect(decodeUtf8Strict(bytes('# T\n\nabc', [0], 'de\n'), 'docs/a.md')).toEqual({ ok: true, text: '# T\n\nabc\u0000de\n' })
+  })
 })

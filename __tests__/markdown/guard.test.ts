@@ -6,6 +6,7 @@ import {
   guardSource,
   MAX_CONTAINER_MARKERS,
   MAX_PARAGRAPH_DELIMITERS,
+  MAX_PARAGRAPH_SYNTAX_RUNS,
   SEGMENT_HARD_CHARS,
   SEGMENT_TARGET_CHARS,
 } from '../../src/markdown/guard.js'
@@ -91,7 +92,8 @@ describe('defusing pathological input', () => {
   it('table rows count on their own: a long table keeps its formatting', () => {
     const table = `| a | b |\n|---|---|\n${'| *x* | [l](u) |\n'.repeat(MAX_PARAGRAPH_DELIMITERS)}`
     const result = convert(table)
-    expect(result.warnings).toEqual([])
+    // Formatting kept; only the split into tables that each fit one descendant call is reported.
+    expect(result.warnings.map((w) => w.code)).toEqual(['table-split'])
     expect(result.links.length).toBe(MAX_PARAGRAPH_DELIMITERS)
   })
 
@@ -100,5 +102,17 @@ describe('defusing pathological input', () => {
     expect(requestProblems(result.blocks)).toEqual([])
     expect(requestText(result.blocks)).toBe('deep again')
     expect(result.warnings.map((warning) => warning.code)).toEqual(['container-depth-capped', 'nesting-flattened'])
+  })
+
+  it('a paragraph with more inline syntax than the parser resolves in bounded time is plain text, unparsed; its neighbours are parsed', () => {
+    const storm = 'a]'.repeat(MAX_PARAGRAPH_SYNTAX_RUNS + 1)
+    const result = convert(`# T\n\nbefore *x*\n\n${storm}\n\n- after [l](u)\n`)
+    expect(result.warnings.map((w) => [w.code, w.line])).toEqual([['paragraph-not-parsed', 5]])
+    expect(requestText(result.blocks)).toContain(storm)
+    expect(result.links.map((l) => l.href)).toEqual(['u'])
+    expect(requestProblems(result.blocks)).toEqual([])
+    // A long tight list counts item by item.
+    const list = Array.from({ length: MAX_PARAGRAPH_SYNTAX_RUNS }, (_, i) => `- [l${i}](u${i})`).join('\n')
+    expect(convert(list).warnings.filter((w) => w.code === 'paragraph-not-parsed')).toEqual([])
   })
 })

@@ -97,4 +97,22 @@ describe('syncDocument with the Markdown converter', () => {
     expect(strip(h.emu.docs.render(documentId))).toBe(strip(h.emu.docs.render(fresh)))
     expect((await sync(documentId, edited)).writes).toBe(0)
   })
+
+  it('a table split into consecutive tables (too many rows for one call) re-syncs with zero writes, and a one-cell edit with one', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => `| ${i + 1} | row ${i + 1} | ${(i * 7) % 1000} |`)
+    const table = `# Big table\n\n| id | name | value |\n| --- | --- | --- |\n${rows.join('\n')}\n`
+    expect(convertMarkdown(table, { path: 'docs/guide.md' }).warnings.map((w) => w.code)).toEqual(['table-split'])
+    const documentId = h.newDocument('Big table')
+    const first = await sync(documentId, table, true)
+    expect(first.result.status).toBe('created')
+    expect(h.emu.schemaViolations).toEqual([])
+    expect(first.writes).toBeLessThanOrEqual(6) // three tables, one descendant call each, plus the marker's writes
+    const again = await sync(documentId, table)
+    expect(again.result.summary).toBe('unchanged')
+    expect(again.writes).toBe(0)
+    const edited = table.replace('| row 300 |', '| row three hundred |')
+    expect((await sync(documentId, edited)).writes).toBe(1)
+    expect((await sync(documentId, edited)).writes).toBe(0)
+    expect(h.emu.docs.render(documentId)).toContain('| 400 | row 400 |')
+  })
 })

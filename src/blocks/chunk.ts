@@ -8,6 +8,8 @@
 //   operation `insert_table_row` and then filled (docx overview, 子块规则:
 //   https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview). So an oversized table is
 //   created with the first K rows that fit, and the remaining rows are described for the writer to append.
+//   That costs one write per appended row, so the converter (src/markdown/blocks.ts, MAX_GROWN_TABLE_ROWS) only
+//   leaves a few rows to append: a larger table reaches this point already split into tables that each fit one call.
 import type { Block, BlockNode, DescendantRequest, TablePayload } from './model.js'
 import { BlockType } from './model.js'
 import { preOrder, requestToTree } from './tree.js'

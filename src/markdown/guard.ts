@@ -10,7 +10,12 @@
 // So this pass (1) cuts large files into segments at block boundaries that no construct spans, parsed one by
 // one; (2) caps container markers per line; (3) turns off inline formatting (by backslash-escaping it) in a
 // paragraph with an absurd number of emphasis delimiters, or once a whole-file budget of delimiter work is
-// spent. All bounds below are our own safety bounds against pathological input, not Feishu limits, chosen far
+// spent; (4) publishes as plain text, unparsed, a paragraph (or list item, or run of definitions) with so much
+// inline syntax that even with its formatting escaped the parser is quadratic on it: micromark's text resolvers
+// merge adjacent `data` events with Array#splice over the paragraph's whole event list, and a `]` scans back over
+// all events for its `[`, so the cost grows with the square of the syntax runs in one paragraph (the remaining
+// commonmark.js pathological cases, https://github.com/commonmark/commonmark.js/blob/master/test/pathological_tests.js:
+// 130 000 runs took minutes). All bounds below are our own safety bounds against pathological input, not Feishu limits, chosen far
 // above anything a person writes. Fenced code, math blocks, HTML blocks and front matter are never touched.
 
 /** Segments end at the first safe boundary past this size: measured fastest for list-heavy docs (2–4 kB: ~0.32 MB/s here; 32 kB: ~0.1 MB/s). */
@@ -28,6 +33,14 @@ export const MAX_LIST_INDENT_COLUMNS = 128
 export const MAX_PARAGRAPH_DELIMITERS = 1000
 /** Whole-file budget of delimiter work, Σ(delimiters per paragraph)², ~25× the worst single paragraph. */
 export const DELIMITER_WORK_BUDGET = 25 * MAX_PARAGRAPH_DELIMITERS ** 2
+/**
+ * Runs of inline syntax characters (`*_~`[]()<>!\&$`; a run of `*_~`$` counts once, as one delimiter) in one paragraph or
+ * list item beyond which it is published as plain text without being parsed: 4000 runs take the parser ~0.3 s
+ * (measured, production build), the 130 000 of a pathological case minutes.
+ */
+export const MAX_PARAGRAPH_SYNTAX_RUNS = 4 * MAX_PARAGRAPH_DELIMITERS
+/** Whole-file budget of that work, Σ(runs per paragraph)², ~25× the worst single paragraph. */
+export const SYNTAX_WORK_BUDGET = 25 * MAX_PARAGRAPH_SYNTAX_RUNS ** 2
 
 export interface SourceSegment {
   text: string
@@ -35,11 +48,13 @@ export interface SourceSegment {
   firstLine: number
   /** The segment starts between two items of a list that began in the previous segment. */
   continuesList: boolean
+  /** Published as plain text without parsing (too much inline syntax to parse in bounded time; a notice says so). */
+  raw?: boolean
 }
 
 export interface GuardNotice {
   line: number
-  code: 'container-depth-capped' | 'inline-formatting-skipped'
+  code: 'container-depth-capped' | 'inline-formatting-skipped' | 'paragraph-not-parsed'
   message: string
 }
 
@@ -61,16 +76,27 @@ interface Run {
   table: boolean
 }
 
+/** Lines of one paragraph or list item and their runs of inline syntax. */
+interface SyntaxGroup {
+  from: number
+  to: number
+  runs: number
+}
+
 const LINE_BREAK = /\r\n|\r|\n/g
 const BLANK = /^[ \t]*$/
 const CONTAINER_MARKER = /[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))/y
 const LIST_ITEM_AT_COLUMN_0 = /^(?:[-+*]|\d{1,9}[.)])[ \t]+\S/
+const LIST_ITEM_START = /^(?:[ \t]*>)*[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/
 const INDENTED_LIST_ITEM = /^[ \t]+(?=(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))/
 const FENCE_OPEN = /^(`{3,})[^`]*$|^(~{3,})|^(\${2,})[^$]*$/
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/
 const DEFINITION = /^ {0,3}\[[^\]]+\]:/
 const TABLE_DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/
 const ESCAPABLE = /[\\*_~[\]`$]/g
+const INLINE_SYNTAX = new Set('*_~`[]()<>!\\&$')
+/** Characters whose runs act as one delimiter (emphasis, strikethrough, code spans, math); each other one counts. */
+const DELIMITER_RUN_CHARS = new Set('*_~`$')
 const HTML_BLOCK_ENDS: readonly [start: RegExp, end: RegExp][] = [
   [/^<(?:script|pre|style|textarea)(?=[\s>]|$)/i, /<\/(?:script|pre|style|textarea)>/i],
   [/^<!--/, /-->/],
@@ -93,6 +119,11 @@ class SourceGuard {
   private cappedLines = 0
   private paragraph: Run = { lines: [], delimiters: 0, table: false }
   private delimiterWork = 0
+  private group: SyntaxGroup | undefined
+  private syntaxWork = 0
+  /** Line ranges [from, to) published as plain text. */
+  private readonly rawRanges: { from: number; to: number }[] = []
+  private readonly rawLines = new Set<number>()
 
   constructor(private readonly lines: Line[]) {
     this.open = frontMatterAt(lines)
@@ -101,10 +132,18 @@ class SourceGuard {
   run(): GuardedSource {
     this.lines.forEach((line, index) => this.visit(line, index))
     this.endParagraph()
-    const segments = this.segmentStarts.map((start, i) => ({
-      text: joinLines(this.lines, start.line, this.segmentStarts[i + 1]?.line ?? this.lines.length),
+    // Plain-text ranges become segments of their own (they lie inside one paragraph run, so no start is inside one).
+    const starts = new Map(this.segmentStarts.map((start) => [start.line, { ...start, raw: false }]))
+    for (const range of this.rawRanges) {
+      starts.set(range.from, { line: range.from, continuesList: false, raw: true })
+      if (range.to < this.lines.length && !starts.has(range.to)) starts.set(range.to, { line: range.to, continuesList: false, raw: false })
+    }
+    const ordered = [...starts.values()].sort((a, b) => a.line - b.line)
+    const segments = ordered.map((start, i) => ({
+      text: joinLines(this.lines, start.line, ordered[i + 1]?.line ?? this.lines.length),
       firstLine: start.line + 1,
       continuesList: start.continuesList,
+      ...(start.raw ? { raw: true } : {}),
     }))
     return { segments, notices: this.notices }
   }
@@ -160,12 +199,43 @@ class SourceGuard {
     }
     this.paragraph.lines.push(index)
     this.paragraph.delimiters += countDelimiters(content)
+    if (!this.group || this.paragraph.lines.length === 1 || LIST_ITEM_START.test(line.text)) {
+      this.endGroup()
+      this.group = { from: index, to: index + 1, runs: 0 }
+    }
+    this.group.to = index + 1
+    this.group.runs += countSyntaxRuns(content)
+  }
+
+  /** A paragraph or list item with too much inline syntax (or past the file's budget) is kept as plain text. */
+  private endGroup(): void {
+    const group = this.group
+    this.group = undefined
+    if (!group || group.runs === 0) return
+    const cost = group.runs ** 2
+    if (group.runs <= MAX_PARAGRAPH_SYNTAX_RUNS && this.syntaxWork + cost <= SYNTAX_WORK_BUDGET) {
+      this.syntaxWork += cost
+      return
+    }
+    this.rawRanges.push({ from: group.from, to: group.to })
+    for (let i = group.from; i < group.to; i++) this.rawLines.add(i)
+    this.notices.push({
+      line: group.from + 1,
+      code: 'paragraph-not-parsed',
+      message:
+        `Lines ${group.from + 1}–${group.to} are published as plain text, without Markdown formatting: they hold ${group.runs} runs of inline ` +
+        `syntax characters (*, _, [, ], \`, <, …), ${group.runs > MAX_PARAGRAPH_SYNTAX_RUNS ? `more than the ${MAX_PARAGRAPH_SYNTAX_RUNS} a paragraph may have` : 'past the budget for the whole file'} ` +
+        'for the Markdown parser to finish in bounded time. Split the paragraph, or put the text in a code block.',
+    })
   }
 
   /** Spends the paragraph's delimiter work from the budget, or turns its inline formatting off. */
   private endParagraph(): void {
-    const { lines, delimiters } = this.paragraph
+    this.endGroup()
+    const { delimiters } = this.paragraph
+    const lines = this.paragraph.lines.filter((index) => !this.rawLines.has(index))
     this.paragraph = { lines: [], delimiters: 0, table: false }
+    if (lines.length === 0) return
     if (delimiters === 0) return
     const cost = delimiters ** 2
     if (delimiters <= MAX_PARAGRAPH_DELIMITERS && this.delimiterWork + cost <= DELIMITER_WORK_BUDGET) {
@@ -280,6 +350,16 @@ function countDelimiters(content: string): number {
 
 function isWordChar(char: string | undefined): boolean {
   return char !== undefined && /[\p{L}\p{N}]/u.test(char)
+}
+
+/** Runs of inline syntax characters in one line (a run of a delimiter character counts once). */
+function countSyntaxRuns(content: string): number {
+  let count = 0
+  for (let i = 0; i < content.length; i++) {
+    const char = content[i]!
+    if (INLINE_SYNTAX.has(char) && (char !== content[i - 1] || !DELIMITER_RUN_CHARS.has(char))) count++
+  }
+  return count
 }
 
 /** Makes a line's inline syntax literal, keeping its container markers, thematic breaks and definitions. */

@@ -80,6 +80,7 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
   const parsed = parseSource(source)
   const warnings = new WarningList()
   for (const notice of parsed.notices) warnings.add(notice.code, { line: notice.line, column: 1 }, notice.message)
+  warnNulCharacters(source, warnings)
   const roots = parsed.segments.flatMap((segment) => (segment.ok ? [segment.root] : []))
   const frontMatter = readFrontMatter(parsed.segments[0], warnings)
   const title = chooseTitle(roots, frontMatter, options.path)
@@ -106,6 +107,27 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
   }
 }
 
+/**
+ * NUL characters: CommonMark replaces each with U+FFFD (https://spec.commonmark.org/0.31.2/#insecure-characters),
+ * so the page is published, but a Markdown file does not contain them: the author is told where the first is.
+ * (A file made mostly of NUL bytes is refused before conversion as binary, see decode.ts.)
+ */
+function warnNulCharacters(source: string, warnings: WarningList): void {
+  const first = source.indexOf('\u0000')
+  if (first < 0) return
+  let count = 0
+  for (let i = first; i >= 0; i = source.indexOf('\u0000', i + 1)) count++
+  let line = 1
+  for (let i = source.indexOf('\n'); i >= 0 && i < first; i = source.indexOf('\n', i + 1)) line++
+  const column = first - source.lastIndexOf('\n', first - 1)
+  warnings.add(
+    'nul-characters',
+    { line, column },
+    `This file contains ${count} NUL (0x00) ${count === 1 ? 'character' : 'characters'}, the first on line ${line}; each is published as U+FFFD (�), as CommonMark ` +
+      'requires. Text files do not contain NUL bytes: check that this is the Markdown file you meant (not a binary or UTF-16 file) and remove them.',
+  )
+}
+
 function readFrontMatter(first: ParsedSegment | undefined, warnings: WarningList): Record<string, unknown> {
   const yaml = first?.ok ? first.root.children.find((node) => node.type === 'yaml') : undefined
   if (yaml?.type !== 'yaml') return {}
@@ -113,6 +135,7 @@ function readFrontMatter(first: ParsedSegment | undefined, warnings: WarningList
 }
 
 function convertSegment(segment: ParsedSegment, ctx: ConvertContext): BlockNode[] {
+  if (!segment.ok && segment.raw) return [asPlainText(segment.text)]
   if (!segment.ok) {
     ctx.warnings.add('segment-unparsed', { line: segment.firstLine, column: 1 }, `Lines from ${segment.firstLine} could not be parsed (${segment.error}); they are published as plain text.`)
     return [asPlainText(segment.text)]
