@@ -100,10 +100,7 @@ const ROWS: Row[] = [
  * Cells that fail today because of a gap in the action (not in the test). They run as `it.fails`, so the suite
  * stays green while the gap is open and turns red the day it closes (then delete the entry).
  */
-const KNOWN_GAPS: Record<string, string> = {
-  'block list × always 503':
-    'src/sync/remote.ts: when the first block of an own page cannot be read, the page fails as "a page titled … already exists … and was not created by feishu-wiki-sync" (no duplicate is made, but the summary blames a foreign page instead of naming the docx.documentBlock.list failure)',
-}
+const KNOWN_GAPS: Record<string, string> = {}
 
 const results = new Map<string, CellResult>()
 const notes: string[] = []
