@@ -9,7 +9,7 @@ import { scaledClock } from '../../emulator/core/clock.js'
 import type { Fault, RecordedCall } from '../../emulator/core/server.js'
 import { secondaryRateLimitBody } from '../../emulator/github/index.js'
 import { type ActionRun, expectNoLeaks } from './action-runner.js'
-import { REPO, type World, startWorld } from './world.js'
+import { REPO, type SavedWorld, type World, startWorld } from './world.js'
 
 /** Action and emulators run this many times faster than real time (timeouts of 30 s take 0.6 s). */
 export const SCALE = 50
@@ -65,9 +65,21 @@ export interface CellWorld {
   marks: { feishu: number; github: number }[]
 }
 
-export async function startCellWorld(): Promise<CellWorld> {
-  const world = await startWorld({ feishu: { clock: scaledClock(SCALE) }, files: PHASE1_FILES })
-  const parent = world.feishu.createNode(world.spaceId, { title: 'Handbook home', creator: 'someone-else' }).node_token
+/** What the fault-free first phase leaves behind: the emulators' state and the parent node. */
+export interface SavedCell {
+  state: SavedWorld
+  parent: string
+}
+
+/**
+ * A fresh world (the docs tree of phase 1 and an empty parent page), or, with `from`, a world that starts where
+ * the reference's first phase left off: same wiki, documents, token chain and stored secret, and a clock that
+ * continues from then. The workspace holds the phase-1 files either way.
+ */
+export async function startCellWorld(from?: SavedCell): Promise<CellWorld> {
+  const clock = scaledClock(SCALE, from?.state.feishu.at)
+  const world = await startWorld({ feishu: { clock }, files: PHASE1_FILES, restore: from?.state })
+  const parent = from?.parent ?? world.feishu.createNode(world.spaceId, { title: 'Handbook home', creator: 'someone-else' }).node_token
   return { world, parent, runs: [], marks: [] }
 }
 
@@ -140,6 +152,8 @@ export interface Reference {
   /** Routes each phase calls, in order of first use (Feishu route names and GitHub operationIds). */
   routes: Record<1 | 2, Set<string>>
   pagesOutput: Record<1 | 2, PageOutput[]>
+  /** The world right after the fault-free phase 1: where every phase-2 cell starts. */
+  afterPhase1: SavedCell
 }
 
 export interface PageOutput {
@@ -165,6 +179,7 @@ export async function computeReference(): Promise<Reference> {
     const routes = { 1: new Set<string>(), 2: new Set<string>() } as Record<1 | 2, Set<string>>
     const after = {} as Record<1 | 2, WikiSnapshot>
     const pagesOutput = {} as Record<1 | 2, PageOutput[]>
+    let afterPhase1: SavedCell | undefined
     for (const phase of [1, 2] as const) {
       if (phase === 2) applyPhase2(cell.world)
       const run = await runPhase(cell, phase)
@@ -175,8 +190,9 @@ export async function computeReference(): Promise<Reference> {
       after[phase] = snapshot(cell)
       pagesOutput[phase] = pagesOf(run)
       expectNoLeaks(run, cell.world.secrets())
+      if (phase === 1) afterPhase1 = { state: cell.world.save(), parent: cell.parent }
     }
-    return { after, routes, pagesOutput }
+    return { after, routes, pagesOutput, afterPhase1: afterPhase1! }
   } finally {
     await cell.world.close()
   }

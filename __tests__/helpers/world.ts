@@ -5,8 +5,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { FeishuEmulator, FeishuEmulatorOptions } from '../../emulator/feishu/index.js'
-import type { GitHubEmulator } from '../../emulator/github/index.js'
+import type { FeishuEmulator, FeishuEmulatorOptions, FeishuState } from '../../emulator/feishu/index.js'
+import type { GitHubEmulator, GitHubState } from '../../emulator/github/index.js'
 import { EMULATOR_APP, EMULATOR_GITHUB_TOKEN, startSeededWorld } from '../../emulator/seed.js'
 import { type ActionRun, type RunActionOptions, runAction } from './action-runner.js'
 
@@ -28,7 +28,17 @@ export interface World {
   readonly runs: ActionRun[]
   /** Every secret value this world has issued or used: for leak scans. */
   secrets(): string[]
+  /** Both emulators' state and what the world knows (space, seed token, secrets issued), for `restore`. */
+  save(): SavedWorld
   close(): Promise<void>
+}
+
+export interface SavedWorld {
+  feishu: FeishuState
+  github: GitHubState
+  spaceId: string
+  seed: string
+  secrets: string[]
 }
 
 export interface WorldOptions {
@@ -36,12 +46,22 @@ export interface WorldOptions {
   environmentSecret?: boolean
   /** Files to write into the workspace, path → content. */
   files?: Record<string, string | Uint8Array>
+  /**
+   * Start from a saved world instead of a fresh seed: the emulators remember what they remembered then (the
+   * call logs start empty). The Feishu clock should continue from `restore.feishu.at`.
+   */
+  restore?: SavedWorld
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const seeded = await startSeededWorld({ repo: REPO, environment: ENVIRONMENT, feishu: options.feishu })
-  const { feishu, github, spaceId } = seeded
-  const seed = seeded.seedRefreshToken
+  const { feishu, github } = seeded
+  if (options.restore) {
+    feishu.restoreState(options.restore.feishu)
+    github.restoreState(options.restore.github)
+  }
+  const spaceId = options.restore?.spaceId ?? seeded.spaceId
+  const seed = options.restore?.seed ?? seeded.seedRefreshToken
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'fws-ws-'))
   fs.mkdirSync(path.join(workspace, 'docs'), { recursive: true })
   for (const [file, content] of Object.entries(options.files ?? {})) {
@@ -49,7 +69,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     fs.writeFileSync(path.join(workspace, file), content)
   }
   const environment = options.environmentSecret ? ENVIRONMENT : undefined
-  const issued = new Set<string>([seed, APP.appSecret, GITHUB_TOKEN])
+  const issued = new Set<string>([seed, APP.appSecret, GITHUB_TOKEN, ...(options.restore?.secrets ?? [])])
   const runs: ActionRun[] = []
 
   const currentRefreshToken = (): string => github.secretValue(REPO, 'FEISHU_REFRESH_TOKEN', environment) ?? seed
@@ -100,6 +120,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
     runs,
     secrets: () => [...issued],
+    save: () => ({ feishu: feishu.saveState(), github: github.saveState(), spaceId, seed, secrets: [...issued] }),
     async close() {
       await seeded.close()
       fs.rmSync(workspace, { recursive: true, force: true })

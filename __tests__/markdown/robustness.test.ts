@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { MAX_WARNINGS_PER_CODE } from '../../src/markdown/warnings.js'
 import { convert, requestProblems } from './helpers.js'
-import { type CaseReport, PATHOLOGICAL_CASES } from './pathological.js'
+import { type CaseReport, ORDINARY_1_MB, ORDINARY_2_MB, PATHOLOGICAL_CASES } from './pathological.js'
 
 /**
- * Time allowed per case. Measured on a loaded 2-CPU machine: every case under 7 s, the 5 MB file ~50 s
- * (micromark runs at 0.1–0.4 MB/s there); the bounds leave room for slower CI machines.
+ * Time allowed per case. Measured on a loaded 2-CPU machine: every case under 8 s, ordinary documentation
+ * 10–17 s per MB (micromark runs at 0.06–0.1 MB/s there); the bounds leave room for slower CI machines.
  */
 const SECONDS_PER_CASE = 30
-const SECONDS_FOR_5_MB = 300
+const SECONDS_PER_MB = 60
 
 describe('odd input', () => {
   const cases: Record<string, string> = {
@@ -72,9 +72,18 @@ describe('pathological input (the commonmark.js pathological cases and more)', (
       expect(report.blocks).toBeLessThanOrEqual(report.chars + 1)
       for (const count of Object.values(report.warningsPerCode)) expect(count).toBeLessThanOrEqual(MAX_WARNINGS_PER_CODE + 1)
       expect(report.warningsPerCode['conversion-failed']).toBeUndefined()
-      expect(report.seconds).toBeLessThan(name.startsWith('5 MB') ? SECONDS_FOR_5_MB : SECONDS_PER_CASE)
+      expect(report.seconds).toBeLessThan(name.startsWith('ordinary documentation') ? (SECONDS_PER_MB * report.chars) / 1e6 : SECONDS_PER_CASE)
     })
   }
+
+  it('ordinary documentation converts in linear time: twice the input takes about twice the time, not four times', () => {
+    const [one, two] = [reports.get(ORDINARY_1_MB)!, reports.get(ORDINARY_2_MB)!]
+    expect(two.chars / one.chars).toBeCloseTo(2, 2)
+    // CPU time of the converting process, so other work on the machine does not skew the ratio.
+    const ratio = two.cpuSeconds / one.cpuSeconds
+    expect(ratio, `1 MB: ${one.cpuSeconds.toFixed(2)} s CPU, 2 MB: ${two.cpuSeconds.toFixed(2)} s CPU`).toBeGreaterThan(1.3)
+    expect(ratio, `1 MB: ${one.cpuSeconds.toFixed(2)} s CPU, 2 MB: ${two.cpuSeconds.toFixed(2)} s CPU`).toBeLessThan(3)
+  })
 })
 
 describe('determinism', () => {

@@ -17,6 +17,8 @@ interface NodeSpec {
   duplicate?: boolean
   objType?: string
   creator?: string
+  /** Its first block could not be read: the error. */
+  unreadable?: string
 }
 
 function makeRemote(specs: NodeSpec[]): RemoteTree {
@@ -42,6 +44,7 @@ function makeRemote(specs: NodeSpec[]): RemoteTree {
       ...(s.key ? { marker: { repoPath: s.key, sourceUrl: 'https://github.com/o/r/blob/main/x', contentHash: 'h' } } : {}),
       ...(s.key && !s.duplicate ? { key: s.key } : {}),
       ...(s.empty !== undefined ? { empty: s.empty } : {}),
+      ...(s.unreadable ? { unreadable: s.unreadable } : {}),
     }
     byToken.set(s.token, rn)
     parentOf.set(s.token, node.parent_node_token)
@@ -130,6 +133,16 @@ describe('planSync: ownership and collisions', () => {
     const p = plan([f('a.md', { title: 'Install' }), f('b.md')], [{ token: 'F', title: 'Install' }])
     expect(summary(p)).toEqual({ 'docs/a.md': 'failed', 'docs/b.md': 'create' })
     expect(p.pages[0]!.failure).toMatch(/"Install".*not created by feishu-wiki-sync.*docs\/a\.md/)
+    expect(p.removals).toEqual([])
+  })
+
+  it('fails a new page whose title a sibling with an unreadable first block has, naming the read and not a foreign page', () => {
+    const error = 'docx.documentBlock.list failed: HTTP 503, upstream connect error'
+    const p = plan([f('a.md', { title: 'Install' }), f('b.md')], [{ token: 'U', title: 'Install', creator: 'ou_us', unreadable: error }])
+    expect(summary(p)).toEqual({ 'docs/a.md': 'failed', 'docs/b.md': 'create' })
+    expect(p.pages[0]!.failure).toContain(error)
+    expect(p.pages[0]!.failure).toMatch(/"Install".*could not be read.*docs\/a\.md was not published/)
+    expect(p.pages[0]!.failure).not.toContain('not created by')
     expect(p.removals).toEqual([])
   })
 

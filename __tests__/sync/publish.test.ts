@@ -167,6 +167,23 @@ describe('publishDocs: renames and removals', () => {
     expect(result.pages.find((p) => p.path === 'docs/g/renamed.md')).toMatchObject({ nodeToken: token, reason: expect.stringContaining('renamed from docs/a.md') })
   })
 
+  it('in changed mode a file moved to another folder leaves the old folder page and joins the new one', async () => {
+    await pushWorld({ 'a.md': '# A\n', 'g/x.md': '# X\n', 'g/moved.md': '# Moved\n', 'h/y.md': '# Y\n' })
+    const folderPage = (title: string) => world!.emu.docs.render(world!.node(title).obj_token)
+    const moved = world!.node('Moved').node_token
+    expect(folderPage('g')).toContain(`[Moved](${wikiUrl(moved)})`)
+    expect(folderPage('h')).not.toContain('[Moved]')
+    world!.move('g/moved.md', 'h/moved.md')
+    world!.github.addCommits(REPO, 'c1', 'c2', [{ filename: 'docs/h/moved.md', previous_filename: 'docs/g/moved.md', status: 'renamed' }])
+    const { result } = await world!.publish({ mode: 'changed' }, { push: { before: 'c1', after: 'c2' } })
+    expect(result.mode?.effective).toBe('changed')
+    expect(world!.node('Moved')).toMatchObject({ node_token: moved, parent_node_token: world!.node('h').node_token })
+    expect(folderPage('g')).not.toContain('[Moved]')
+    expect(folderPage('g')).toContain(`[X](${wikiUrl(world!.node('X').node_token)})`)
+    expect(folderPage('h')).toContain(`[Moved](${wikiUrl(moved)})`)
+    expect(folderPage('h')).toContain(`[Y](${wikiUrl(world!.node('Y').node_token)})`)
+  })
+
   it.each([
     ['report', 'orphan'],
     ['archive', 'archived'],

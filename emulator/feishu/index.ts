@@ -7,6 +7,7 @@
 //   fault injection (core) → access token → scope → rate limit → schema / field validation → handler.
 // Every response carries `x-tt-logid`; enveloped errors carry the same id in `error.log_id`.
 import { type Clock, realClock } from '../core/clock.js'
+import { type SavedFields, restoreFields, saveFields } from '../core/state.js'
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse, type Fault, Router } from '../core/server.js'
 import { AuthState, DEFAULT_USER_ID, type Identity, oauthError } from './auth.js'
 import type { DocumentStoreContract } from './docx-contract.js'
@@ -86,6 +87,19 @@ export interface FeishuEmulator {
   deletedDocuments(): string[]
   /** Turn rate limiting on or off at run time. */
   setRateLimits(enabled: boolean): void
+  /**
+   * A deep copy of everything the emulator remembers (tokens, spaces, nodes, documents, uploads, rate windows;
+   * not the call log, schema violations or armed faults), with the clock time it was taken at.
+   */
+  saveState(): FeishuState
+  /** Replace what this emulator remembers with a copy of a saved state (from this or another instance). */
+  restoreState(state: FeishuState): void
+}
+
+/** Opaque: what saveState() returns. `at` is the emulator clock's time when it was taken. */
+export interface FeishuState {
+  at: number
+  fields: Record<string, SavedFields>
 }
 
 /** Ready-made faults for the refresh call (the core's drop:'after' loses a committed response). */
@@ -396,6 +410,8 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
   })
   baseUrl = await server.listen(port ?? 0)
 
+  const stateHolders = () => ({ auth, wiki, docs, drive, limiter, deleted: { deleted } })
+
   const creatorId = (creator: 'user' | 'app' | 'someone-else' | undefined): string =>
     creator === 'app' ? appOpenId : creator === 'someone-else' ? SOMEONE_ELSE : DEFAULT_USER_ID
 
@@ -435,6 +451,8 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
     setRateLimits: (enabled) => {
       limiter.enabled = enabled
     },
+    saveState: () => ({ at: clock.now(), fields: saveFields(stateHolders()) }),
+    restoreState: (state) => restoreFields(stateHolders(), state.fields),
   }
 }
 

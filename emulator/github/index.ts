@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { type Clock, realClock } from '../core/clock.js'
 import { type EmulatorRequest, type EmulatorResponse, EmulatorServer, Router } from '../core/server.js'
+import { type SavedFields, restoreFields, saveFields } from '../core/state.js'
 import { type Level, type Need, TokenRegistry, type TokenGrant } from './auth.js'
 import { addCommits as addCommitsTo, compare } from './commits.js'
 import { DOCS, GitHubHttpError, notFound, route, secondaryRateLimitBody } from './errors.js'
@@ -61,6 +62,15 @@ export interface GitHubEmulator {
    * (default: every route). Returns a function that disarms it.
    */
   secondaryRateLimit(options?: { route?: string; times?: number; retryAfterSeconds?: number }): () => void
+  /** A deep copy of everything the emulator remembers (repositories, keys, secrets, commits, runs, tokens; not the call log or armed faults). */
+  saveState(): GitHubState
+  /** Replace what this emulator remembers with a copy of a saved state (from this or another instance). */
+  restoreState(state: GitHubState): void
+}
+
+/** Opaque: what saveState() returns. */
+export interface GitHubState {
+  fields: Record<string, SavedFields>
 }
 
 export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}, port = 0): Promise<GitHubEmulator> {
@@ -212,5 +222,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}, p
         headers: { 'retry-after': String(o.retryAfterSeconds ?? 60) },
         body: secondaryRateLimitBody(),
       }),
+    saveState: () => ({ fields: saveFields({ repos: { repos }, tokens }) }),
+    restoreState: (state) => restoreFields({ repos: { repos }, tokens }, state.fields),
   }
 }

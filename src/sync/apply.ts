@@ -393,7 +393,12 @@ class Run {
     const structural = new Set<string>()
     for (const p of plan.pages) if (p.create || p.adopted || p.renamedFrom || p.retitle || p.move || p.failure) structural.add(p.key)
     for (const r of plan.removals) structural.add(r.key)
-    const removedParents = new Set(plan.removals.map((r) => this.ctx.remote.parentOf.get(r.remote.node.node_token)))
+    const parentsLeft = new Set(plan.removals.map((r) => this.ctx.remote.parentOf.get(r.remote.node.node_token)))
+    // The folder a page moves out of lists it no more (the folder it moves into has it among its children, which
+    // are structural when renamed or moved).
+    for (const p of plan.pages) {
+      if (p.existing && (p.renamedFrom !== undefined || p.move)) parentsLeft.add(this.ctx.remote.parentOf.get(p.existing.node.node_token))
+    }
     const out = new Set<string>()
     for (const p of plan.pages) {
       if (p.failure) continue
@@ -402,7 +407,7 @@ class Run {
       else if (file && (changes.changed.has(file) || [...changes.renames.keys()].includes(file))) out.add(p.key)
       else if (!file && p.page.kind === 'folder') {
         const indexGone = ['index.md', 'README.md', 'readme.md'].some((n) => changes.removed.has(`${p.page.repoPath}/${n}`))
-        const childChanged = p.page.children.some((k) => structural.has(k)) || removedParents.has(p.existing?.node.node_token)
+        const childChanged = p.page.children.some((k) => structural.has(k)) || parentsLeft.has(p.existing?.node.node_token)
         if (indexGone || childChanged) out.add(p.key)
       } else if ([...this.linkTargets(p.page)].some((k) => structural.has(k))) out.add(p.key)
       // Removed files a page links to: in `structural` through their removal key.

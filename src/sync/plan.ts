@@ -33,6 +33,8 @@ export interface RemoteNode {
   empty?: boolean
   /** Every block of the document, when one read held them all (owned pages only). */
   blocks?: Block[]
+  /** Why its first block could not be read (the read failed even after retries): whose page it is is unknown. */
+  unreadable?: string
 }
 
 export interface RemoteTree {
@@ -320,6 +322,14 @@ function keepExisting(plan: PagePlan, tokenKnown: Map<string, string | undefined
 
 function collisionGuidance(page: SourcePage, clash: RemoteNode, wikiPrefix = 'https://www.feishu.cn/wiki/'): string {
   const file = page.contentFile?.repoPath ?? page.key
+  if (clash.unreadable) {
+    // It may be our own page whose marker could not be read: creating another would duplicate it.
+    return (
+      `a page titled "${clash.node.title}" (${wikiPrefix}${clash.node.node_token}) exists at this place, but its first block ` +
+      `could not be read (${clash.unreadable}), so whether feishu-wiki-sync made it is not known and ${file} was not ` +
+      `published (a new page could duplicate it). Run again; if this keeps failing, check that the app may read that document.`
+    )
+  }
   return (
     `a page titled "${clash.node.title}" (${wikiPrefix}${clash.node.node_token}) already exists at this place and was not created ` +
     `by feishu-wiki-sync, so ${file} was not published. Rename or move that page in the wiki, or give ${file} another ` +

@@ -64,8 +64,10 @@ export async function scanWiki(options: ScanOptions): Promise<RemoteTree> {
         rn.empty = first.empty
         if (first.marker && first.blocks) rn.blocks = first.blocks
       } catch (error) {
-        // A document we may not read is not one we wrote.
-        options.debug?.(`could not read the first block of "${rn.node.title}" (${rn.node.node_token}): ${(error as Error).message}`)
+        // Not known to be ours, so never changed; but a page of ours may hide behind the failed read, so a page
+        // that would be created in its place names this read instead of blaming a foreign page (plan.ts).
+        rn.unreadable = (error as Error).message
+        options.debug?.(`could not read the first block of "${rn.node.title}" (${rn.node.node_token}): ${rn.unreadable}`)
       }
     })
     const next: { parent: RemoteNode; token: string }[] = []
