@@ -79,9 +79,9 @@ describe('pathological input (the commonmark.js pathological cases and more)', (
   it('ordinary documentation converts in linear time: twice the input takes about twice the time, not four times', () => {
     const [one, two] = [reports.get(ORDINARY_1_MB)!, reports.get(ORDINARY_2_MB)!]
     expect(two.chars / one.chars).toBeCloseTo(2, 2)
-    // CPU time of the converting process, so other work on the machine does not skew the ratio.
+    // CPU time of the converting process, so other work on the machine does not skew the ratio. Only an upper
+    // bound: quadratic work shows as ~4; the first case also pays the JIT warm-up, so the ratio can be well below 2.
     const ratio = two.cpuSeconds / one.cpuSeconds
-    expect(ratio, `1 MB: ${one.cpuSeconds.toFixed(2)} s CPU, 2 MB: ${two.cpuSeconds.toFixed(2)} s CPU`).toBeGreaterThan(1.3)
     expect(ratio, `1 MB: ${one.cpuSeconds.toFixed(2)} s CPU, 2 MB: ${two.cpuSeconds.toFixed(2)} s CPU`).toBeLessThan(3)
   })
 })
