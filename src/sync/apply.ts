@@ -344,7 +344,15 @@ class Run {
     let converted: ConvertedSource
     if (page.contentFile) {
       const file = this.ctx.docs.files.get(page.contentFile.repoPath)!
-      converted = convertSource(file.text ?? '', file.repoPath, resolver(file.repoPath))
+      const resolve = resolver(file.repoPath)
+      // The converter is pure and the link resolver is its only other input: when every link keeps the href as
+      // written (no links, or only absolute URLs), the draft made by loadDocs is this very conversion, since the
+      // converter writes the href itself for an unresolved link. A large file is then converted once, not twice.
+      if (file.draft && file.hrefs.every((href) => [undefined, href].includes(resolve(href)))) converted = file.draft
+      else {
+        linkWarnings.length = 0
+        converted = convertSource(file.text ?? '', file.repoPath, resolve)
+      }
     } else {
       const virtual = folderVirtualPath(page)
       converted = convertSource(folderListMarkdown(page, this.ctx.docs.tree), virtual, resolver(virtual))
