@@ -29,6 +29,10 @@ export const PHASE1_FILES: Record<string, string | Uint8Array> = {
   'docs/guide/gamma.md': '# Gamma\n\n```js\nconsole.log(1)\n```\n',
   'docs/guide/delta.md': '# Delta\n\nDelta links to [Gamma](gamma.md).\n',
   'docs/img/logo.png': PNG(0x60),
+  // 170 rows × 3 columns: 1 + 170 × 6 = 1,021 blocks, more than one descendant call holds (1,000), so the table is
+  // created with the rows that fit and grown with insert_table_row (documentBlock.patch), then its new cells read
+  // back and filled: the matrix's only page that patches.
+  'docs/table.md': `# Table\n\n| id | name | value |\n| --- | --- | --- |\n${Array.from({ length: 169 }, (_, i) => `| ${i + 1} | row ${i + 1} | ${(i * 7) % 100} |`).join('\n')}\n`,
 }
 
 /**
