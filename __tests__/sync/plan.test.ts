@@ -146,6 +146,17 @@ describe('planSync: ownership and collisions', () => {
     expect(p.removals).toEqual([])
   })
 
+  it('creates no page beside an unreadable page of our identity whose title no file has (it may be a retitled page of ours)', () => {
+    const error = 'docx.documentBlock.list failed: HTTP 503, upstream connect error'
+    const specs: NodeSpec[] = [{ token: 'U', title: 'Beta', creator: 'ou_us', unreadable: error }, { token: 'A', title: 'Alpha', key: 'docs/a.md' }]
+    const p = plan([f('a.md', { title: 'Alpha' }), f('b.md', { title: 'Beta renamed' })], specs)
+    expect(summary(p)).toEqual({ 'docs/a.md': 'keep', 'docs/b.md': 'failed' })
+    expect(p.pages[1]!.failure).toMatch(/"Beta".*could not be read.*earlier title.*docs\/b\.md was not published/)
+    // Someone else's unreadable page is not ours to worry about.
+    const foreign = plan([f('a.md', { title: 'Alpha' }), f('b.md', { title: 'Beta renamed' })], [{ ...specs[0]!, creator: 'ou_someone' }, specs[1]!])
+    expect(summary(foreign)).toEqual({ 'docs/a.md': 'keep', 'docs/b.md': 'create' })
+  })
+
   it('adopts an empty docx with exactly the title made by our identity (a create whose answer was lost)', () => {
     const p = plan([f('a.md', { title: 'Install' }), f('b.md', { title: 'Install' })], [{ token: 'E', title: 'Install', empty: true, creator: 'ou_us' }])
     // Once adopted the page is ours: a second file with the same title is no collision.

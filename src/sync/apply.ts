@@ -56,6 +56,9 @@ export interface ExecuteResult {
 /** Wiki calls in flight at once in the structure phase (the pacer keeps them within 100 per minute). */
 const STRUCTURE_CONCURRENCY = 3
 
+/** After a create with no clear answer, wait this long before looking whether it was made (not documented: our margin). */
+const CREATE_SETTLE_MS = 2_000
+
 /** Wait for an asynchronous delete task at most this long (polled once a second). */
 const DELETE_TASK_TIMEOUT_MS = 60_000
 
@@ -237,6 +240,8 @@ class Run {
       } catch (error) {
         if (!(error instanceof FeishuError && error.ambiguous) || attempt >= 3) throw error
         this.ctx.log.info(`Creating "${title}" got no clear answer (${error.message}); checking whether it was created.`)
+        // A create that timed out may still be running at the server: look only once it has had time to finish.
+        await this.ctx.clock.sleep(CREATE_SETTLE_MS)
         const children = await wiki.listChildren(spaceId, parentToken || undefined)
         const found = children.find(
           (n) =>

@@ -191,6 +191,17 @@ export function planSync(input: PlanInput): Plan {
       return siblings?.find((s) => !s.key && !adoptedTokens.has(s.node.node_token) && s.node.title.trim() === title.trim() && s.node.node_token !== plan.existing?.node.node_token)
     }
 
+    // A sibling made by our identity whose first block could not be read, with a title no file here has: it may be
+    // the page of a file renamed or retitled since (its marker unread), so a new page could duplicate it.
+    const unreadOwnSibling = (): RemoteNode | undefined => {
+      if (parentToken === undefined) return undefined
+      const siblings = parentToken === (remote.rootToken ?? '') ? remote.rootChildren : remote.byToken.get(parentToken)?.children
+      const unread = siblings?.filter((s) => s.unreadable && createdByUs(s.node, remote.ownCreators)) ?? []
+      if (unread.length === 0) return undefined
+      const titles = new Set(ordered.filter((p) => p.parentKey === page.parentKey).map((p) => p.title.trim()))
+      return unread.find((s) => !titles.has(s.node.title.trim()))
+    }
+
     if (plan.existing) {
       const node = plan.existing.node
       const currentParent = remote.parentOf.get(node.node_token) ?? node.parent_node_token
@@ -225,6 +236,11 @@ export function planSync(input: PlanInput): Plan {
     }
     if (clash) {
       plan.failure = collisionGuidance(page, clash, input.wikiPrefix)
+      continue
+    }
+    const hidden = unreadOwnSibling()
+    if (hidden) {
+      plan.failure = hiddenPageGuidance(page, hidden, input.wikiPrefix)
       continue
     }
     plan.create = true
@@ -318,6 +334,15 @@ function createdByUs(node: WikiNode, ownCreators: Set<string>): boolean {
 function keepExisting(plan: PagePlan, tokenKnown: Map<string, string | undefined>, willHaveNode: Set<string>): void {
   tokenKnown.set(plan.key, plan.existing!.node.node_token)
   willHaveNode.add(plan.key)
+}
+
+function hiddenPageGuidance(page: SourcePage, hidden: RemoteNode, wikiPrefix = 'https://www.feishu.cn/wiki/'): string {
+  const file = page.contentFile?.repoPath ?? page.key
+  return (
+    `the page "${hidden.node.title}" (${wikiPrefix}${hidden.node.node_token}) in the same place was made by the same identity, ` +
+    `but its first block could not be read (${hidden.unreadable}): it may be the page of ${file} under an earlier title, so ` +
+    `${file} was not published (a new page could duplicate it). Run again; if this keeps failing, check that the app may read that document.`
+  )
 }
 
 function collisionGuidance(page: SourcePage, clash: RemoteNode, wikiPrefix = 'https://www.feishu.cn/wiki/'): string {
