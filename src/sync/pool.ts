@@ -52,22 +52,3 @@ export class WorkQueue {
     }
   }
 }
-
-/** At most `limit` tasks at once; the others wait their turn in call order. */
-export class Semaphore {
-  private active = 0
-  private readonly waiters: (() => void)[] = []
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiters.push(resolve))
-    this.active++
-    try {
-      return await task()
-    } finally {
-      this.active--
-      this.waiters.shift()?.()
-    }
-  }
-}
