@@ -231,18 +231,39 @@ describe('publishDocs: renames and removals', () => {
 })
 
 describe('publishDocs: what to sync', () => {
-  it('changed mode follows the compare of a multi-commit push, and still publishes a file missing from the wiki', async () => {
+  it('changed mode follows the compare of a multi-commit push, publishes a file missing from the wiki, and brings a page that differs from its source in line', async () => {
     world = await startPublishWorld({ files: { 'a.md': '# A\n\nOne.\n', 'b.md': '# B\n\nOne.\n', 'c.md': '# C\n\nOne.\n' } })
     await world.publish()
     world.write({ 'a.md': '# A\n\nTwo.\n', 'b.md': '# B\n\nTwo.\n', 'c.md': '# C\n\nTwo (not in the push).\n', 'new.md': '# New\n' })
     world.github.addCommits(REPO, 'c1', 'c2', [{ filename: 'docs/a.md', status: 'modified' }])
     world.github.addCommits(REPO, 'c2', 'c3', [{ filename: 'docs/b.md', status: 'modified' }])
-    const { result } = await world.publish({ mode: 'auto' }, { push: { before: 'c1', after: 'c3' } })
+    const { result, log } = await world.publish({ mode: 'auto' }, { push: { before: 'c1', after: 'c3' } })
     expect(result.mode).toMatchObject({ effective: 'changed' })
-    expect(statuses(result)).toEqual({ 'docs/a.md': 'updated', 'docs/b.md': 'updated', 'docs/c.md': 'unchanged', 'docs/new.md': 'created' })
-    // The next full run catches up with c.md.
-    const full = await world.publish({ mode: 'all' })
-    expect(statuses(full.result)['docs/c.md']).toBe('updated')
+    // c.md is not in the push, but its page (read whole by the scan) differs from it: compared at no cost, updated.
+    expect(statuses(result)).toEqual({ 'docs/a.md': 'updated', 'docs/b.md': 'updated', 'docs/c.md': 'updated', 'docs/new.md': 'created' })
+    expect(log.infos.some((m) => m.startsWith('docs/c.md: differs from its source although this push did not change it'))).toBe(true)
+    // A push that changes nothing leaves every page alone.
+    world.github.addCommits(REPO, 'c3', 'c4', [])
+    const quiet = await world.publish({ mode: 'auto' }, { push: { before: 'c3', after: 'c4' } })
+    expect(quiet.writes).toEqual([])
+    expect(new Set(Object.values(statuses(quiet.result)))).toEqual(new Set(['unchanged']))
+  })
+
+  it('changed mode heals a page an earlier run left half-written (its content write failed)', async () => {
+    world = await startPublishWorld({ files: { 'a.md': '# A\n\nOne.\n', 'b.md': '# B\n\nOne.\n' } })
+    await world.publish()
+    world.write({ 'a.md': '# A\n\nTwo.\n' })
+    world.github.addCommits(REPO, 'c1', 'c2', [{ filename: 'docs/a.md', status: 'modified' }])
+    world.emu.server.inject({ route: 'docx.v1.documentBlock.batchUpdate', status: 503, body: 'upstream connect error', times: Infinity })
+    const failed = await world.publish({ mode: 'auto' }, { push: { before: 'c1', after: 'c2' } })
+    expect(statuses(failed.result)['docs/a.md']).toBe('failed')
+    world.emu.server.clearFaults()
+    // The next push does not touch a.md; its page still says "One." and is updated all the same.
+    world.write({ 'b.md': '# B\n\nTwo.\n' })
+    world.github.addCommits(REPO, 'c2', 'c3', [{ filename: 'docs/b.md', status: 'modified' }])
+    const next = await world.publish({ mode: 'auto' }, { push: { before: 'c2', after: 'c3' } })
+    expect(statuses(next.result)).toEqual({ 'docs/a.md': 'updated', 'docs/b.md': 'updated' })
+    expect(world.emu.docs.render(world.node('A').obj_token)).toContain('Two.')
   })
 
   it('falls back to all when the compare fails or the push created the branch, and says so', async () => {

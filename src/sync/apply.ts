@@ -107,6 +107,7 @@ class Run {
     const { plan } = this.ctx
     // Results for every page first (the failures decided by the plan included).
     for (const p of plan.pages) this.results.set(p.key, this.initialResult(p))
+    if (this.ctx.changes) await this.addStalePages()
 
     if (this.dryRun) return this.describe()
 
@@ -430,6 +431,31 @@ class Run {
       })) out.add(p.key)
     }
     return out
+  }
+
+  /**
+   * `changed` mode: a page the push did not touch may still differ from its source, because an earlier run failed
+   * part of the way or someone edited it in Feishu. When the scan's one read held the whole document, comparing
+   * it costs no call, so it is compared, and written if it differs; a longer document waits for a run in `all` mode.
+   */
+  private async addStalePages(): Promise<void> {
+    for (const p of this.ctx.plan.pages) {
+      const blocks = p.existing?.blocks
+      if (p.failure || !blocks || this.contentNeeded.has(p.key) || p.move || p.retitle) continue
+      const documentId = p.existing!.node.obj_token
+      const result = this.results.get(p.key)!
+      try {
+        const existing = existingFromBlocks(documentId, p.existing!.node.title, blocks, p.existing!.marker)
+        const sync = await this.syncPage(p, result, documentId, existing, true)
+        if (sync.status !== 'unchanged') {
+          this.contentNeeded.add(p.key)
+          this.ctx.log.info(`${result.path}: differs from its source although this push did not change it (${sync.summary}); updating it.`)
+        }
+      } catch (error) {
+        this.ctx.log.debug(`${result.path}: not compared (${describeError(error)})`)
+      }
+      result.warnings = [] // reported when the page is written
+    }
   }
 
   // ---- removals ------------------------------------------------------------------------------------------
