@@ -13,8 +13,9 @@
 //
 // Limits Feishu does not document, deliberately NOT enforced here (no invented numbers; the publisher reports the
 // server's error if one is hit):
-// - length of one text element (`text_run.content`): no maximum in the official metadata; only the whole-document
-//   plain-text cap is known (1770033, > 10,485,760 characters);
+// - length of one text element (`text_run.content`): no maximum of its own in the official metadata; the text of one
+//   block is capped at 100,000 UTF-16 characters (long-text.ts splits longer blocks) and the whole document's plain
+//   text at 10,485,760 (1770033);
 // - block nesting depth (1770005 "too deep level in document"), blocks per document (1770004), children per
 //   block (1770007), table rows/columns/cells (1770010, 1770011), images per document (1770035);
 // - which control characters a text run may contain.
@@ -29,6 +30,7 @@ import { ConvertContext, type LinkRef, type LinkResolver } from './context.js'
 import { FootnoteNumbers } from './footnotes.js'
 import { parseFrontMatter } from './front-matter.js'
 import { type ParsedSegment, parseSource } from './parse.js'
+import { MAX_TEXT_CHARS, splitLongText } from './long-text.js'
 import { chooseTitle } from './title.js'
 import { type ConversionWarning, WarningList } from './warnings.js'
 
@@ -88,7 +90,16 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
 
   ctx.titleHeading = title.removedHeading
   const body: BlockNode[] = []
-  for (const segment of parsed.segments) body.push(...convertSegment(segment, ctx))
+  for (const segment of parsed.segments) {
+    const blocks = splitLongText(convertSegment(segment, ctx), (parts) =>
+      warnings.add(
+        'text-split',
+        { line: segment.firstLine, column: 1 },
+        `A paragraph or code block from line ${segment.firstLine} on is longer than Feishu's ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters per block, so it is published as ${parts} consecutive blocks.`,
+      ),
+    )
+    body.push(...blocks)
+  }
   body.push(...guarded(ctx, 1, () => footnoteSection(ctx), () => []))
 
   const { request, idOf } = toDescendantRequest(body)
