@@ -55,6 +55,19 @@ describe('FeishuClient', () => {
     expect(server.calls.length).toBe(1)
   })
 
+  it('treats a success status with a cut body like a lost answer: a retry-safe request is resent, another fails as ambiguous', async () => {
+    const cut = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"code":0,"msg":"success","data":{"bl' }
+    const { client } = await scripted([cut, ok])
+    expect(await client.request(write)).toEqual({ n: 1 })
+    expect(server.calls.length).toBe(2)
+    await server.close()
+    const again = await scripted([cut, ok])
+    const error = await again.client.request({ ...write, apiClass: 'wiki', retrySafe: false }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(FeishuError)
+    expect((error as FeishuError).ambiguous).toBe(true)
+    expect(server.calls.length).toBe(1)
+  })
+
   it('resends a retry-safe request after a lost connection', async () => {
     const { client } = await scripted([])
     server.inject({ route: 'x', drop: 'after' })

@@ -147,7 +147,17 @@ export class FeishuClient {
     }
 
     const logId = response.headers.get('x-tt-logid') ?? undefined
-    const text = await response.text().catch(() => '')
+    let text: string
+    try {
+      text = await response.text()
+    } catch (error) {
+      // The answer broke off (or timed out) after its status line: the server may have done the work.
+      event.httpStatus = response.status
+      event.networkError = describeNetworkError(error)
+      this.options.onCall?.(event)
+      const message = `${req.endpoint}: the answer from ${url.host} broke off (HTTP ${response.status}, ${event.networkError})`
+      return { kind: 'transient', error: new FeishuError(message, undefined, response.status, req.endpoint, logId, req.method !== 'GET') }
+    }
     const json = parseJson(text)
     const code = json ? Number(json.code) : undefined
     event.httpStatus = response.status
@@ -166,7 +176,9 @@ export class FeishuClient {
         error: new FeishuError(describe, code, response.status, req.endpoint, logId),
       }
     }
-    const serverFault = response.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code))
+    // A success status with a body that is not a whole envelope: a cut answer, to be treated like a lost one.
+    const cutAnswer = response.ok && json === undefined
+    const serverFault = cutAnswer || response.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code))
     const error = new FeishuError(
       describe,
       Number.isNaN(code) ? undefined : code,
