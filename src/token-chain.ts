@@ -18,8 +18,6 @@ import { maskSecret } from './mask.js'
 import type { Settings } from './settings.js'
 import { ExitCode, GuidedError, type RefreshGuidance, chainBrokenGuidance, refreshFailureGuidance } from './token-guidance.js'
 
-export { GuidedError }
-
 export interface SecretStore {
   client: GitHubClient
   target: SecretTarget

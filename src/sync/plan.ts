@@ -338,10 +338,15 @@ function keepExisting(plan: PagePlan, tokenKnown: Map<string, string | undefined
 
 function hiddenPageGuidance(page: SourcePage, hidden: RemoteNode, wikiPrefix = 'https://www.feishu.cn/wiki/'): string {
   const file = page.contentFile?.repoPath ?? page.key
+  const what = `the page "${hidden.node.title}" (${wikiPrefix}${hidden.node.node_token}) in the same place was made by the same identity, but`
+  return unreadableGuidance(file, hidden, what, `it may be the page of ${file} under an earlier title, so`)
+}
+
+/** A page that may be ours could not be read: say so, and that nothing was created beside it. */
+function unreadableGuidance(file: string, node: RemoteNode, what: string, why: string): string {
   return (
-    `the page "${hidden.node.title}" (${wikiPrefix}${hidden.node.node_token}) in the same place was made by the same identity, ` +
-    `but its first block could not be read (${hidden.unreadable}): it may be the page of ${file} under an earlier title, so ` +
-    `${file} was not published (a new page could duplicate it). Run again; if this keeps failing, check that the app may read that document.`
+    `${what} its first block could not be read (${node.unreadable}): ${why} ${file} was not published ` +
+    '(a new page could duplicate it). Run again; if this keeps failing, check that the app may read that document.'
   )
 }
 
@@ -349,11 +354,7 @@ function collisionGuidance(page: SourcePage, clash: RemoteNode, wikiPrefix = 'ht
   const file = page.contentFile?.repoPath ?? page.key
   if (clash.unreadable) {
     // It may be our own page whose marker could not be read: creating another would duplicate it.
-    return (
-      `a page titled "${clash.node.title}" (${wikiPrefix}${clash.node.node_token}) exists at this place, but its first block ` +
-      `could not be read (${clash.unreadable}), so whether feishu-wiki-sync made it is not known and ${file} was not ` +
-      `published (a new page could duplicate it). Run again; if this keeps failing, check that the app may read that document.`
-    )
+    return unreadableGuidance(file, clash, `a page titled "${clash.node.title}" (${wikiPrefix}${clash.node.node_token}) exists at this place, but`, 'whether feishu-wiki-sync made it is not known, so')
   }
   return (
     `a page titled "${clash.node.title}" (${wikiPrefix}${clash.node.node_token}) already exists at this place and was not created ` +
