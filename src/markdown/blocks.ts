@@ -5,7 +5,7 @@ import { type BlockNode, BlockType, headingBlockType, type TextElement } from '.
 import { countBlocks } from '../blocks/tree.js'
 import { type Alert, readAlert, separateCalloutContent } from './alerts.js'
 import { codeBlock, containerBlock, dividerBlock, leadingText, piecesToBlocks, textBlock } from './build.js'
-import { codeLanguage, PLAIN_TEXT } from './code-languages.js'
+import { codeLanguage, infoLanguage, PLAIN_TEXT } from './code-languages.js'
 import type { ConvertContext } from './context.js'
 import { htmlBlocks } from './html-blocks.js'
 import { convertInline, plainText } from './inline.js'
@@ -70,7 +70,7 @@ function codeBlockFor(code: Code, ctx: ConvertContext): BlockNode {
     return codeBlock(code.value, PLAIN_TEXT)
   }
   const language = codeLanguage(lang)
-  if (!language.known) ctx.warn('code-language-unknown', code, `Code language "${lang}" has no Feishu equivalent; the code block is plain text.`)
+  if (!language.known) ctx.warn('code-language-unknown', code, `Code language "${infoLanguage(lang)}" has no Feishu equivalent; the code block is plain text.`)
   return codeBlock(code.value, language.id)
 }
 
