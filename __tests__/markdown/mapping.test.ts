@@ -35,7 +35,7 @@ describe('title', () => {
 
   it('the first H1 becomes the title and leaves the body; later H1s stay', () => {
     const result = checked('Intro\n\n# The *Title*\n\n## Sub\n\n# Second\n')
-    expect(result).toMatchObject({ title: 'The Title', titleSource: 'h1' })
+    expect(result).toMatchObject({ title: 'The Title', titleSource: 'heading' })
     expect(shape(result.blocks)).toEqual([text(run('Intro')), { t: 4, p: { elements: [run('Sub')] } }, { t: 3, p: { elements: [run('Second')] } }])
   })
 

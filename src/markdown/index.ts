@@ -31,13 +31,14 @@ import { FootnoteNumbers } from './footnotes.js'
 import { parseFrontMatter } from './front-matter.js'
 import { type ParsedSegment, parseSource } from './parse.js'
 import { MAX_TEXT_CHARS, splitLongText } from './long-text.js'
-import { chooseTitle } from './title.js'
+import { chooseTitle, type TitleSource } from './title.js'
 import { type ConversionWarning, WarningList } from './warnings.js'
 
 export { decodeUtf8Strict } from './decode.js'
 export type { DecodeResult } from './decode.js'
 export type { ConversionWarning } from './warnings.js'
 export type { LinkRef } from './context.js'
+export type { TitleSource } from './title.js'
 
 export interface ConvertOptions {
   /** Repo-relative POSIX path of the file, e.g. "docs/guide/setup.md". */
@@ -48,6 +49,11 @@ export interface ConvertOptions {
    * the default: the href as written (absolute URLs kept; relative links kept as written and reported in `links`).
    */
   resolveLink?: LinkResolver
+  /**
+   * The page's title in the site generator's navigation (mdBook SUMMARY.md, MkDocs `nav`), read by the caller.
+   * It comes after front matter `title` and before headings (title.ts).
+   */
+  navigationTitle?: string
 }
 
 export interface Asset {
@@ -64,7 +70,7 @@ export interface Asset {
 
 export interface ConversionResult {
   title: string
-  titleSource: 'front-matter' | 'h1' | 'file-name'
+  titleSource: TitleSource
   /** Parsed YAML front matter; {} when there is none or it is invalid (with a warning). */
   frontMatter: Record<string, unknown>
   /** The whole document body (not the page block), with deterministic temporary ids b1, b2, … in document order. */
@@ -85,7 +91,7 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
   warnNulCharacters(source, warnings)
   const roots = parsed.segments.flatMap((segment) => (segment.ok ? [segment.root] : []))
   const frontMatter = readFrontMatter(parsed.segments[0], warnings)
-  const title = chooseTitle(roots, frontMatter, options.path)
+  const title = chooseTitle(roots, frontMatter, options.path, options.navigationTitle)
   const ctx = new ConvertContext(options.path, options.resolveLink, parsed.definitions, new FootnoteNumbers(parsed.footnotes), warnings)
 
   ctx.titleHeading = title.removedHeading

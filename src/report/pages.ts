@@ -104,7 +104,8 @@ function tableRow(page: PageResult, dryRun: boolean): string {
   const warnings = page.warnings.length > 0 ? ` (${page.warnings.length} warning${page.warnings.length > 1 ? 's' : ''})` : ''
   const edited = page.remoteEdited ? ' The wiki page had been edited by hand; the edit was replaced by the source.' : ''
   const reason = `${page.reason ?? ''}${edited}`.trim()
-  return `<tr><td><code>${esc(page.path)}</code></td><td>${esc(page.title)}</td><td>${esc(status)}${esc(warnings)}</td><td>${link}</td><td>${inline(reason)}</td></tr>`
+  const title = page.titleFrom ? `${page.title} (title from ${page.titleFrom})` : page.title
+  return `<tr><td><code>${esc(page.path)}</code></td><td>${esc(title)}</td><td>${esc(status)}${esc(warnings)}</td><td>${link}</td><td>${inline(reason)}</td></tr>`
 }
 
 /** Step outputs: counts and the `pages` JSON array ({path, title, node_token, url, status[, plan][, reason]}). */

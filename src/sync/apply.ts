@@ -357,7 +357,7 @@ class Run {
       if (file.draft && file.hrefs.every((href) => [undefined, href].includes(resolve(href)))) converted = file.draft
       else {
         linkWarnings.length = 0
-        converted = convertSource(file.text ?? '', file.repoPath, resolve)
+        converted = convertSource(file.text ?? '', file.repoPath, resolve, file)
       }
     } else {
       const virtual = folderVirtualPath(page)
@@ -586,6 +586,7 @@ class Run {
     const result: PageResult = {
       path: p.page.contentFile?.repoPath ?? p.key,
       title: p.page.title,
+      ...(p.page.titleFrom ? { titleFrom: p.page.titleFrom } : {}),
       ...(token ? { nodeToken: token, url: this.ctx.wikiPrefix + token } : {}),
       // A new title is an update of the page; a move alone is a move.
       status: p.failure ? 'failed' : p.retitle ? 'updated' : p.move ? 'moved' : 'unchanged',

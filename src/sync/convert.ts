@@ -1,14 +1,15 @@
 // The one place the publishing engine calls the Markdown converter (src/markdown), so its result is read in
 // one place: title, front matter `order`, the blocks and images for syncDocument, and warnings with positions.
 import { decodeUtf8Strict } from '../markdown/decode.js'
-import { convertMarkdown } from '../markdown/index.js'
+import { convertMarkdown, type TitleSource } from '../markdown/index.js'
 import type { DocumentConversion } from './document.js'
 import type { PageWarning } from './types.js'
 
 export interface ConvertedSource {
   title: string
-  /** The converter fell back to the file name (no front matter title, no heading). */
+  /** The converter fell back to the file name (no front matter title, no navigation, no heading). */
   titleFromFileName: boolean
+  titleSource: TitleSource
   order?: number
   conversion: DocumentConversion
   warnings: PageWarning[]
@@ -16,17 +17,36 @@ export interface ConvertedSource {
   links: { href: string; line: number; column: number }[]
 }
 
+/** What the site around a file says about it, read before conversion (navigation.ts, docs.ts). */
+export interface SourceContext {
+  /** Title in the site generator's navigation (mdBook SUMMARY.md, MkDocs nav). */
+  navigationTitle?: string
+  /** Position in that navigation, the sibling order when front matter has none. */
+  navigationOrder?: number
+}
+
 /**
  * Converts Markdown. `resolveLink` maps each link href (as written) to the URL to write; undefined makes the
  * converter keep the href as written (right for absolute URLs only, so the engine's resolver always answers
  * for the others).
  */
-export function convertSource(markdown: string, repoPath: string, resolveLink: (href: string) => string | undefined): ConvertedSource {
-  const result = convertMarkdown(markdown, { path: repoPath, resolveLink: (link) => resolveLink(link.href) })
-  const order = readOrder(result.frontMatter.order)
+export function convertSource(
+  markdown: string,
+  repoPath: string,
+  resolveLink: (href: string) => string | undefined,
+  site: SourceContext = {},
+): ConvertedSource {
+  const result = convertMarkdown(markdown, {
+    path: repoPath,
+    resolveLink: (link) => resolveLink(link.href),
+    ...(site.navigationTitle !== undefined ? { navigationTitle: site.navigationTitle } : {}),
+  })
+  // Front matter `order`, else Docusaurus' `sidebar_position`, else the place in the navigation.
+  const order = readOrder(result.frontMatter.order) ?? readOrder(result.frontMatter.sidebar_position) ?? site.navigationOrder
   return {
     title: result.title,
     titleFromFileName: result.titleSource === 'file-name',
+    titleSource: result.titleSource,
     ...(order !== undefined ? { order } : {}),
     conversion: {
       blocks: result.blocks,

@@ -10,10 +10,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import type { Settings } from '../settings.js'
-import { type ConvertedSource, convertSource, decodeSource } from './convert.js'
+import { type ConvertedSource, type SourceContext, convertSource, decodeSource } from './convert.js'
+import type { TitleSource } from '../markdown/index.js'
+import { type SiteNavigation, readNavigation } from './navigation.js'
 import { type DocsTree, type LoadedFile, buildDocsTree } from './tree.js'
 
-export interface SourceFile extends LoadedFile {
+export interface SourceFile extends LoadedFile, SourceContext {
   absPath: string
   /** The decoded text (undefined when it failed). */
   text?: string
@@ -89,10 +91,11 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
     walk(rootAbs, '')
   }
 
+  const navigation = readNavigation(settings.workspace, rootRepoPath)
   const files = new Map<string, SourceFile>()
   for (const { rel, abs } of found) {
     const repoPath = repoPathOf(rootRepoPath, rel)
-    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, hrefs: [] }
+    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, hrefs: [], ...siteContext(navigation, repoPath) }
     files.set(repoPath, file)
     let bytes: Uint8Array
     try {
@@ -113,17 +116,18 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
       file.draft = convertSource(decoded.text, repoPath, (href) => {
         hrefs.push(href)
         return undefined
-      })
+      }, file)
       file.hrefs = hrefs
       file.title = file.draft.title
       file.titleFromFileName = file.draft.titleFromFileName
+      file.titleFrom = titleOrigin(file.draft.titleSource, file.navigationTitle !== undefined ? navigation?.source : undefined)
       file.order = file.draft.order
     } catch (error) {
       file.error = `could not be converted: ${(error as Error).message}`
     }
   }
 
-  const tree = buildDocsTree(rootRepoPath, [...files.values()], singleFile)
+  const tree = buildDocsTree(rootRepoPath, [...files.values()], singleFile, navigation?.siteRoot)
   return { tree, files, skipped, excluded, workspace: settings.workspace, workspaceReal }
 }
 
@@ -152,6 +156,18 @@ export function isRepoDirectory(docs: Pick<DocsSet, 'workspace' | 'workspaceReal
   } catch {
     return false
   }
+}
+
+function siteContext(navigation: SiteNavigation | undefined, repoPath: string): SourceContext {
+  const navigationTitle = navigation?.titles.get(repoPath)
+  const navigationOrder = navigation?.order.get(repoPath)
+  return { ...(navigationTitle !== undefined ? { navigationTitle } : {}), ...(navigationOrder !== undefined ? { navigationOrder } : {}) }
+}
+
+/** Where a title came from, for the report, when it is neither front matter `title` nor a heading. */
+function titleOrigin(source: TitleSource, navigationFile: string | undefined): string | undefined {
+  if (source === 'navigation') return navigationFile ?? 'sidebar_label'
+  return source === 'file-name' ? 'file name' : undefined
 }
 
 function repoPathOf(rootRepoPath: string, rel: string): string {

@@ -10,7 +10,7 @@ function elements(markdown: string): TextElement[] {
   return result.blocks.descendants.flatMap((block) => (block.text as { elements?: TextElement[] } | undefined)?.elements ?? [])
 }
 const equations = (markdown: string) => elements(markdown).flatMap((e) => ('equation' in e ? [e.equation.content] : []))
-const text = (markdown: string) => elements(markdown).map((e) => ('text_run' in e ? e.text_run.content : `[${e.equation?.content}]`)).join('')
+const text = (markdown: string) => elements(markdown).map((e) => ('text_run' in e ? e.text_run.content : 'equation' in e ? `[${e.equation.content}]` : '')).join('')
 
 /** Lines from real documentation (mdBook, VitePress, Chinese docs, READMEs) where no dollar sign is math. */
 export const FALSE_POSITIVES: readonly string[] = [
