@@ -17,7 +17,7 @@ import type { MediaApi } from '../feishu/media.js'
 import type { WikiApi, WikiNode } from '../feishu/wiki.js'
 import type { Settings } from '../settings.js'
 import { type ConvertedSource, convertSource } from './convert.js'
-import { type DocsSet, isRepoDirectory, loadAsset } from './docs.js'
+import { type DocsSet, isRepoDirectory, loadAsset, repoPathExists } from './docs.js'
 import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from './generated.js'
 import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from './links.js'
@@ -343,8 +343,10 @@ class Run {
         github: this.ctx.github,
         nodeToken: (key) => this.tokens.get(key),
         isDirectory: (repoPath) => isRepoDirectory(this.ctx.docs, repoPath),
+        exists: (repoPath) => repoPathExists(this.ctx.docs, repoPath),
       })
-      if (r.warning) linkWarnings.push({ href, message: r.warning })
+      // The same link written twice is warned about once.
+      if (r.warning && !linkWarnings.some((w) => w.href === href)) linkWarnings.push({ href, message: r.warning })
       return r.url
     }
     let converted: ConvertedSource

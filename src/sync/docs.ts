@@ -170,6 +170,12 @@ function titleOrigin(source: TitleSource, navigationFile: string | undefined): s
   return source === 'file-name' ? 'file name' : undefined
 }
 
+/** Whether a repo path is a file or folder inside the workspace (for dead-link warnings, links.ts). */
+export function repoPathExists(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, repoPath: string): boolean {
+  const real = safeRealpath(path.resolve(docs.workspace, repoPath || '.'))
+  return real !== undefined && inside(docs.workspaceReal, real)
+}
+
 function repoPathOf(rootRepoPath: string, rel: string): string {
   return rootRepoPath === '.' ? rel : `${rootRepoPath}/${rel}`
 }
