@@ -160,3 +160,11 @@ export const run = (content: string, style?: Record<string, unknown>): TextEleme
   style ? { text_run: { content, text_element_style: style } } : { text_run: { content } }
 
 export const EMPTY = run('')
+
+/** Converts and checks the request (official schema and stricter rules) before the test looks at it. */
+export function checked(markdown: string, options: Partial<ConvertOptions> = {}): ConversionResult {
+  const result = convert(markdown, options)
+  const problems = requestProblems(result.blocks)
+  if (problems.length > 0) throw new Error(`invalid request: ${problems.join('; ')}`)
+  return result
+}

@@ -3,6 +3,8 @@ import type { Blockquote, Code, Heading, List, ListItem, Nodes, RootContent, Tab
 import { MAX_BLOCKS_PER_CALL } from '../blocks/chunk.js'
 import { type BlockNode, BlockType, headingBlockType, type TextElement } from '../blocks/model.js'
 import { countBlocks } from '../blocks/tree.js'
+import type { ContainerDirective } from 'mdast-util-directive'
+import { admonitionKind, splitLabel } from './admonitions.js'
 import { type Alert, readAlert, separateCalloutContent } from './alerts.js'
 import { codeBlock, containerBlock, dividerBlock, leadingText, piecesToBlocks, textBlock } from './build.js'
 import { codeLanguage, infoLanguage, PLAIN_TEXT } from './code-languages.js'
@@ -45,6 +47,8 @@ function convertBlock(node: RootContent, ctx: ConvertContext, depth: number): Bl
       return listBlocks(node, ctx, depth)
     case 'listItem':
       return listItemBlocks(node, false, ctx, depth)
+    case 'containerDirective':
+      return admonitionBlocks(node, ctx, depth)
     case 'definition':
     case 'footnoteDefinition':
     case 'yaml':
@@ -91,16 +95,43 @@ function quoteBlocks(quote: Blockquote, ctx: ConvertContext, depth: number): Blo
 }
 
 function calloutBlocks(alert: Alert, quote: Blockquote, ctx: ConvertContext, depth: number): BlockNode[] {
-  const title = textBlock(BlockType.text, [{ text_run: { content: alert.label, text_element_style: { bold: true } } }])
-  const { inside, after } = separateCalloutContent(convertBlocks(alert.content, ctx, depth + 1))
+  const title = [{ text_run: { content: alert.label, text_element_style: { bold: true } } }]
+  return callout(title, alert.colors, convertBlocks(alert.content, ctx, depth + 1), `${alert.label} alert`, quote, ctx)
+}
+
+/** A callout: the title line, then what a callout may hold; the rest follows it (alerts.ts). */
+function callout(title: TextElement[], colors: object, content: BlockNode[], what: string, source: Nodes, ctx: ConvertContext): BlockNode[] {
+  const { inside, after } = separateCalloutContent(content)
   if (after.length > 0) {
     ctx.warn(
       'callout-content-moved',
-      quote,
-      `${after.length} block(s) of the ${alert.label} alert placed right after its callout: a Feishu callout can only hold text, headings, lists, to-dos and quotes.`,
+      source,
+      `${after.length} block(s) of the ${what} placed right after its callout: a Feishu callout can only hold text, headings, lists, to-dos and quotes.`,
     )
   }
-  return [containerBlock(BlockType.callout, { ...alert.colors }, [title, ...inside]), ...after]
+  return [containerBlock(BlockType.callout, { ...colors }, [textBlock(BlockType.text, title), ...inside]), ...after]
+}
+
+/** `::: tip Title` … `:::` (admonitions.ts): a callout; a container we do not know: its content, with a warning. */
+function admonitionBlocks(node: ContainerDirective, ctx: ConvertContext, depth: number): BlockNode[] {
+  const { label, content } = splitLabel(node)
+  const kind = admonitionKind(node.name)
+  const blocks = convertBlocks(content, ctx, depth + 1)
+  if (!kind) {
+    ctx.warnOnce(
+      'site-syntax',
+      node,
+      `Container ":::${node.name}" has no Feishu equivalent: its content is published without it.`,
+      `container:${node.name}`,
+    )
+    return label ? [...convertBlocks([label], ctx, depth + 1), ...blocks] : blocks
+  }
+  const titleText = label?.type === 'paragraph' ? leadingText(convertInline(label.children, ctx), ctx).elements : []
+  const title: TextElement[] =
+    titleText.length > 0
+      ? titleText.map((element) => ('text_run' in element ? { text_run: { ...element.text_run, text_element_style: { ...element.text_run.text_element_style, bold: true } } } : element))
+      : [{ text_run: { content: kind.label, text_element_style: { bold: true } } }]
+  return callout(title, kind.colors, blocks, `"${node.name}" container`, node, ctx)
 }
 
 function listBlocks(list: List, ctx: ConvertContext, depth: number): BlockNode[] {

@@ -55,10 +55,10 @@ export class ConvertContext {
     this.warnings.add(code, this.at(node), message)
   }
 
-  /** A warning given once per document. */
-  warnOnce(code: string, node: Node | undefined, message: string): void {
-    if (this.warnedOnce.has(code)) return
-    this.warnedOnce.add(code)
+  /** A warning given once per document (per `key`, when one code covers several kinds). */
+  warnOnce(code: string, node: Node | undefined, message: string, key = code): void {
+    if (this.warnedOnce.has(key)) return
+    this.warnedOnce.add(key)
     this.warn(code, node, message)
   }
 

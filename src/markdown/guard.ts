@@ -90,6 +90,8 @@ const LIST_ITEM_AT_COLUMN_0 = /^(?:[-+*]|\d{1,9}[.)])[ \t]+\S/
 const LIST_ITEM_START = /^(?:[ \t]*>)*[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/
 const INDENTED_LIST_ITEM = /^[ \t]+(?=(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))/
 const FENCE_OPEN = /^(`{3,})[^`]*$|^(~{3,})|^(\${2,})[^$]*$/
+const CONTAINER_OPEN = /^:{3,}[ \t]*[A-Za-z]/
+const CONTAINER_CLOSE = /^:{3,}[ \t]*$/
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/
 const DEFINITION = /^ {0,3}\[[^\]]+\]:/
 const TABLE_DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/
@@ -124,6 +126,8 @@ class SourceGuard {
   /** Line ranges [from, to) published as plain text. */
   private readonly rawRanges: { from: number; to: number }[] = []
   private readonly rawLines = new Set<number>()
+  /** Open `:::` containers (admonitions.ts): a segment never starts inside one, below the hard size. */
+  private containerDepth = 0
 
   constructor(private readonly lines: Line[]) {
     this.open = frontMatterAt(lines)
@@ -150,7 +154,10 @@ class SourceGuard {
 
   private visit(line: Line, index: number): void {
     const blank = BLANK.test(line.text)
-    if (!this.open && !blank) this.maybeSplitBefore(line, index)
+    if (!this.open && !blank) {
+      this.maybeSplitBefore(line, index)
+      this.trackContainer(line.text)
+    }
     this.segmentChars += line.text.length + line.eol.length
     if (this.open) {
       if (closes(this.open, line.text, index)) this.open = undefined
@@ -165,13 +172,20 @@ class SourceGuard {
   private maybeSplitBefore(line: Line, index: number): void {
     const startsAtColumn0 = !/^[ \t]/.test(line.text)
     const listItem = startsAtColumn0 && LIST_ITEM_AT_COLUMN_0.test(line.text)
-    const preferred = this.previousBlank && startsAtColumn0 && !listItem
+    const preferred = this.previousBlank && startsAtColumn0 && !listItem && this.containerDepth === 0
     const betweenItems = listItem && !this.htmlSinceBlank
     const split = (this.segmentChars >= SEGMENT_TARGET_CHARS && preferred) || (this.segmentChars >= SEGMENT_HARD_CHARS && betweenItems)
     if (index === 0 || !split) return
     this.endParagraph()
     this.segmentStarts.push({ line: index, continuesList: !preferred })
     this.segmentChars = 0
+  }
+
+  private trackContainer(text: string): void {
+    const content = text.slice(containerPrefixEnd(text).end).trimStart()
+    if (!content.startsWith(':::')) return
+    if (CONTAINER_OPEN.test(content)) this.containerDepth++
+    else if (this.containerDepth > 0 && CONTAINER_CLOSE.test(content)) this.containerDepth--
   }
 
   private visitContent(line: Line, index: number): void {

@@ -23,6 +23,7 @@
 // guard.ts (parser work), blocks.ts MAX_NESTING (block depth), warnings.ts (warnings per code).
 import type { BlockNode, DescendantRequest } from '../blocks/model.js'
 import { toDescendantRequest } from '../blocks/tree.js'
+import { rewriteContainerTitles } from './admonitions.js'
 import { convertBlocks, footnoteSection } from './blocks.js'
 import { codeBlock } from './build.js'
 import { PLAIN_TEXT } from './code-languages.js'
@@ -84,7 +85,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 export function convertMarkdown(markdown: string, options: ConvertOptions): ConversionResult {
   // Lone surrogates cannot be url-encoded or sent as UTF-8; the BOM is not content.
-  const source = markdown.replace(LONE_SURROGATE, '\uFFFD').replace(/^\uFEFF/, '')
+  const source = rewriteContainerTitles(markdown.replace(LONE_SURROGATE, '\uFFFD').replace(/^\uFEFF/, ''))
   const parsed = parseSource(source)
   const warnings = new WarningList()
   for (const notice of parsed.notices) warnings.add(notice.code, { line: notice.line, column: 1 }, notice.message)

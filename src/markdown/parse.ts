@@ -6,9 +6,10 @@ import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import { unified } from 'unified'
 import { type GuardNotice, guardSource } from './guard.js'
+import { containerDirectives } from './admonitions.js'
 import { githubMath } from './math.js'
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(githubMath).freeze()
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(githubMath).use(containerDirectives).freeze()
 
 export type ParsedSegment =
   | { ok: true; root: Root; text: string; firstLine: number; continuesList: boolean }
