@@ -7,12 +7,18 @@ import { codeBlock, dividerBlock, leadingText, piecesToBlocks, textBlock } from 
 import { PLAIN_TEXT } from './code-languages.js'
 import type { ConvertContext } from './context.js'
 import { type HtmlToken, isVoidTag, tagRole, tokenizeHtml } from './html.js'
+import { hasHtmlTable, htmlWithTables } from './html-tables.js'
 import { PieceBuilder } from './pieces.js'
 import { type InlineStyle, PLAIN, TagStyles, tagStyle, withFlag } from './styles.js'
 
 const HTML_WHITESPACE = /[ \t\r\n\f]+/g
 
 export function htmlBlocks(html: string, source: Node, ctx: ConvertContext): BlockNode[] {
+  if (hasHtmlTable(html)) return htmlWithTables(html, source, ctx, (part) => htmlBlocksWithoutTables(part, source, ctx))
+  return htmlBlocksWithoutTables(html, source, ctx)
+}
+
+function htmlBlocksWithoutTables(html: string, source: Node, ctx: ConvertContext): BlockNode[] {
   const writer = new HtmlBlockWriter(ctx, source)
   for (const token of tokenizeHtml(html)) writer.write(token)
   return writer.finish()
