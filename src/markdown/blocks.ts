@@ -1,5 +1,5 @@
 // Flow content (mdast) → Feishu block trees.
-import type { Blockquote, Code, Heading, List, ListItem, Nodes, RootContent, Table, TableCell } from 'mdast'
+import type { Blockquote, Code, Heading, List, ListItem, Nodes, Paragraph, RootContent, Table, TableCell } from 'mdast'
 import { type BlockNode, BlockType, headingBlockType, type TextElement } from '../blocks/model.js'
 import type { ContainerDirective } from 'mdast-util-directive'
 import { admonitionKind, splitLabel } from './admonitions.js'
@@ -8,6 +8,7 @@ import { codeBlock, containerBlock, dividerBlock, leadingText, piecesToBlocks, t
 import { codeLanguage, infoLanguage, PLAIN_TEXT } from './code-languages.js'
 import type { ConvertContext } from './context.js'
 import { htmlBlocks } from './html-blocks.js'
+import { expandIncludes, siteSyntaxKinds } from './includes.js'
 import { joinedHtml, splitTableEnd } from './html-tables.js'
 import { tableFromRows } from './tables.js'
 
@@ -40,6 +41,7 @@ export function convertBlocks(nodes: readonly RootContent[], ctx: ConvertContext
 function convertBlock(node: RootContent, ctx: ConvertContext, depth: number): BlockNode[] {
   switch (node.type) {
     case 'paragraph':
+      warnSiteSyntax(node, ctx)
       return piecesToBlocks(convertInline(node.children, ctx), ctx)
     case 'heading':
       return headingBlocks(node, ctx)
@@ -72,6 +74,13 @@ function convertBlock(node: RootContent, ctx: ConvertContext, depth: number): Bl
   }
 }
 
+/** Site-generator syntax in a paragraph is published as written, with one warning per kind per file. */
+function warnSiteSyntax(paragraph: Paragraph, ctx: ConvertContext): void {
+  for (const kind of siteSyntaxKinds(plainText(paragraph.children))) {
+    ctx.warnOnce('site-syntax', paragraph, `${kind} cannot be expanded here, so it is published as written.`, `syntax:${kind}`)
+  }
+}
+
 function headingBlocks(heading: Heading, ctx: ConvertContext): BlockNode[] {
   const { elements, rest } = leadingText(convertInline(heading.children, ctx), ctx)
   if (heading === ctx.titleHeading) return rest.filter((node) => node.block.block_type === BlockType.image)
@@ -87,7 +96,9 @@ function codeBlockFor(code: Code, ctx: ConvertContext): BlockNode {
   }
   const language = codeLanguage(lang)
   if (!language.known) ctx.warn('code-language-unknown', code, `Code language "${infoLanguage(lang)}" has no Feishu equivalent; the code block is plain text.`)
-  return codeBlock(code.value, language.id)
+  const included = expandIncludes(code.value, ctx.path, ctx.readInclude)
+  for (const problem of included.problems) ctx.warn('include-unresolved', code, `${problem.directive} is published as written: ${problem.reason}.`)
+  return codeBlock(included.code, language.id)
 }
 
 /**

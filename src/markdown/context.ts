@@ -2,6 +2,7 @@
 import type { Definition, Node } from 'mdast'
 import type { BlockNode } from '../blocks/model.js'
 import type { FootnoteNumbers } from './footnotes.js'
+import type { IncludeReader } from './includes.js'
 import { classifyImage, classifyLink, encodeLinkUrl, type LinkKind, type LinkTarget, linkTarget } from './links.js'
 import type { SourcePoint, WarningList } from './warnings.js'
 
@@ -35,6 +36,8 @@ export class ConvertContext {
   continuedList: Node | undefined
   /** The H1 that became the document title: its text leaves the body (images in it stay). */
   titleHeading: Node | undefined
+  /** Reads files for mdBook includes (includes.ts); without it includes stay as written. */
+  readInclude: IncludeReader | undefined
   private readonly warnedOnce = new Set<string>()
 
   constructor(

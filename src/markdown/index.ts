@@ -29,6 +29,7 @@ import { codeBlock } from './build.js'
 import { PLAIN_TEXT } from './code-languages.js'
 import { ConvertContext, type LinkRef, type LinkResolver } from './context.js'
 import { FootnoteNumbers } from './footnotes.js'
+import type { IncludeReader } from './includes.js'
 import { parseFrontMatter } from './front-matter.js'
 import { type ParsedSegment, parseSource } from './parse.js'
 import { MAX_TEXT_CHARS, splitLongText } from './long-text.js'
@@ -40,6 +41,7 @@ export type { DecodeResult } from './decode.js'
 export type { ConversionWarning } from './warnings.js'
 export type { LinkRef } from './context.js'
 export type { TitleSource } from './title.js'
+export type { IncludeReader } from './includes.js'
 
 export interface ConvertOptions {
   /** Repo-relative POSIX path of the file, e.g. "docs/guide/setup.md". */
@@ -55,6 +57,11 @@ export interface ConvertOptions {
    * It comes after front matter `title` and before headings (title.ts).
    */
   navigationTitle?: string
+  /**
+   * Reads a repository file (repo-relative path) for an mdBook `{{#include}}` in a code block; the caller decides
+   * which files may be read (includes.ts). Without it includes stay as written, with a warning.
+   */
+  readInclude?: IncludeReader
 }
 
 export interface Asset {
@@ -96,6 +103,7 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
   const ctx = new ConvertContext(options.path, options.resolveLink, parsed.definitions, new FootnoteNumbers(parsed.footnotes), warnings)
 
   ctx.titleHeading = title.removedHeading
+  ctx.readInclude = options.readInclude
   const body: BlockNode[] = []
   for (const segment of parsed.segments) {
     const blocks = splitLongText(convertSegment(segment, ctx), (parts) =>

@@ -1,7 +1,7 @@
 // The one place the publishing engine calls the Markdown converter (src/markdown), so its result is read in
 // one place: title, front matter `order`, the blocks and images for syncDocument, and warnings with positions.
 import { decodeUtf8Strict } from '../markdown/decode.js'
-import { convertMarkdown, type TitleSource } from '../markdown/index.js'
+import { convertMarkdown, type IncludeReader, type TitleSource } from '../markdown/index.js'
 import type { DocumentConversion } from './document.js'
 import type { PageWarning } from './types.js'
 
@@ -23,6 +23,8 @@ export interface SourceContext {
   navigationTitle?: string
   /** Position in that navigation, the sibling order when front matter has none. */
   navigationOrder?: number
+  /** Reads the files mdBook `{{#include}}`s name, inside the docs folder only (docs.ts). */
+  readInclude?: IncludeReader
 }
 
 /**
@@ -40,6 +42,7 @@ export function convertSource(
     path: repoPath,
     resolveLink: (link) => resolveLink(link.href),
     ...(site.navigationTitle !== undefined ? { navigationTitle: site.navigationTitle } : {}),
+    ...(site.readInclude ? { readInclude: site.readInclude } : {}),
   })
   // Front matter `order`, else Docusaurus' `sidebar_position`, else the place in the navigation.
   const order = readOrder(result.frontMatter.order) ?? readOrder(result.frontMatter.sidebar_position) ?? site.navigationOrder

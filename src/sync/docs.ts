@@ -92,10 +92,11 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
   }
 
   const navigation = readNavigation(settings.workspace, rootRepoPath)
+  const readInclude = includeReader(rootAbs, settings.workspace)
   const files = new Map<string, SourceFile>()
   for (const { rel, abs } of found) {
     const repoPath = repoPathOf(rootRepoPath, rel)
-    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, hrefs: [], ...siteContext(navigation, repoPath) }
+    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, hrefs: [], ...siteContext(navigation, repoPath), readInclude }
     files.set(repoPath, file)
     let bytes: Uint8Array
     try {
@@ -168,6 +169,29 @@ function siteContext(navigation: SiteNavigation | undefined, repoPath: string): 
 function titleOrigin(source: TitleSource, navigationFile: string | undefined): string | undefined {
   if (source === 'navigation') return navigationFile ?? 'sidebar_label'
   return source === 'file-name' ? 'file name' : undefined
+}
+
+/**
+ * mdBook includes read files inside the docs folder only (symbolic links resolved, as for images), as UTF-8, at
+ * most 1 MB each; each is read once per run.
+ */
+function includeReader(rootAbs: string, workspace: string): (repoPath: string) => string | undefined {
+  const rootReal = safeRealpath(rootAbs)
+  const cache = new Map<string, string | undefined>()
+  return (repoPath) => {
+    if (cache.has(repoPath)) return cache.get(repoPath)
+    let text: string | undefined
+    const real = safeRealpath(path.resolve(workspace, repoPath))
+    if (rootReal && real && inside(rootReal, real)) {
+      try {
+        if (fs.statSync(real).isFile() && fs.statSync(real).size <= 1_000_000) text = fs.readFileSync(real, 'utf8')
+      } catch {
+        text = undefined
+      }
+    }
+    cache.set(repoPath, text)
+    return text
+  }
 }
 
 /** Whether a repo path is a file or folder inside the workspace (for dead-link warnings, links.ts). */
