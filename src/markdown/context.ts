@@ -71,7 +71,8 @@ export class ConvertContext {
     const target = linkTarget(link)
     const at = this.at(node)
     this.links.push({ ...target, kind: link.kind, line: at.line, column: at.column })
-    if (link.outsideRepo) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
+    // With a resolver, its owner decides and reports what such a link becomes (one warning per link, not two).
+    if (link.outsideRepo && !this.resolveLink) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
     return encodeLinkUrl(this.resolveLink?.(target) ?? href)
   }
 

@@ -8,6 +8,7 @@
 import type * as core from '@actions/core'
 import type { Settings } from '../settings.js'
 import type { PageResult, PageStatus, PublishResult } from '../sync/types.js'
+import { groupWarnings } from '../sync/warning-groups.js'
 
 type Summary = typeof core.summary
 
@@ -96,6 +97,28 @@ export function writePagesSummary(summary: Summary, result: PublishResult, setti
       true,
     )
   }
+  writeWarningGroups(summary, result, budget)
+}
+
+/** Every warning, grouped by file and kind, collapsed (annotations show one per kind per file). */
+function writeWarningGroups(summary: Summary, result: PublishResult, budget: number): void {
+  const groups = groupWarnings(result.pages)
+  if (groups.length === 0) return
+  const total = groups.reduce((n, g) => n + g.count, 0)
+  let html = `<details><summary>${total} warning${total === 1 ? '' : 's'} in ${groups.length} group${groups.length === 1 ? '' : 's'} (by file and kind)</summary><ul>`
+  let left = budget - 200
+  for (const group of groups) {
+    const line = group.first.line > 0 ? `:${group.first.line}` : ''
+    const item = `<li><code>${esc(group.file)}${line}</code> ${esc(group.code)} ×${group.count}: ${inline(group.first.message)}</li>`
+    const size = Buffer.byteLength(item, 'utf8')
+    if (size > left) {
+      html += '<li>… more in the log of this step (a job summary is limited to 1 MiB)</li>'
+      break
+    }
+    html += item
+    left -= size
+  }
+  summary.addRaw(`${html}</ul></details>`, true)
 }
 
 function tableRow(page: PageResult, dryRun: boolean): string {

@@ -317,7 +317,7 @@ class Run {
     try {
       const existing = this.created.has(p.key) ? undefined : await this.existingDocument(p, documentId)
       const sync = await this.syncPage(p, result, documentId, existing, false)
-      for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w })
+      for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w, code: 'write' })
       if (sync.status === 'created') result.status = 'created'
       else if (sync.status === 'updated') result.status = 'updated'
       if (sync.remoteEdited) result.remoteEdited = true
@@ -369,7 +369,7 @@ class Run {
     // A link warning points at the link's line (the converter reports where each link is).
     const positioned: PageWarning[] = linkWarnings.map((w) => {
       const at = converted.links.find((l) => l.href === w.href)
-      return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message }
+      return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message, code: 'link' }
     })
     result.warnings = [...converted.warnings, ...positioned]
     return converted

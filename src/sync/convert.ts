@@ -59,7 +59,7 @@ export function convertSource(
         ...(asset.kind === 'local' ? { repoPath: asset.path } : { url: asset.src }),
       })),
     },
-    warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message })),
+    warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message, code: w.code, ...(w.omitted ? { omitted: w.omitted } : {}) })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),
   }
 }

@@ -16,6 +16,7 @@ import { FEISHU_HINTS, describeError, executePlan } from './apply.js'
 import type { GitHubLinkBase } from './links.js'
 import { type Changes, planSync } from './plan.js'
 import { scanWiki } from './remote.js'
+import { groupMessage, groupWarnings } from './warning-groups.js'
 import { archiveKey, pagesInOrder } from './tree.js'
 import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
 
@@ -143,11 +144,14 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   for (const file of docs.files.values()) {
     if (file.error && file.errorLine) log.warning(file.error, { file: file.repoPath, line: file.errorLine })
   }
+  // One annotation per kind per file, at its first line with the count (warning-groups.ts); every one in the log.
+  for (const group of groupWarnings(pages)) {
+    const w = group.first
+    const where = group.file.endsWith('.md') ? { file: group.file, ...(w.line > 0 ? { line: w.line, column: w.column } : {}) } : undefined
+    log.warning(`${group.file}: ${groupMessage(group)}`, where)
+  }
   for (const page of pages) {
-    for (const w of page.warnings) {
-      const where = page.path.endsWith('.md') ? { file: page.path, ...(w.line > 0 ? { line: w.line, column: w.column } : {}) } : undefined
-      log.warning(`${page.path}: ${w.message}`, where)
-    }
+    for (const w of page.warnings) log.info(`${page.path}${w.line > 0 ? `:${w.line}` : ''}: ${w.message}`)
   }
   for (const page of pages) log.info(pageLogLine(page))
 

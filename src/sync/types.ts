@@ -29,6 +29,10 @@ export interface PageWarning {
   line: number
   column: number
   message: string
+  /** The kind, for grouping (the converter's codes, "link", "write"). */
+  code?: string
+  /** Set on a line that stands for this many left-out warnings of its kind (the converter's cap). */
+  omitted?: number
 }
 
 export interface PageResult {

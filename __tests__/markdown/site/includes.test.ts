@@ -42,4 +42,11 @@ describe('mdBook includes', () => {
       ['site-syntax', 7],
     ])
   })
+
+  it('mdBook <Listing> shows its file name and caption, and the warning says the text is kept', () => {
+    const result = checked('<Listing number="3-1" file-name="src/main.rs" caption="Declaring a variable">\n\n```rust\nlet x = 5;\n```\n\n</Listing>\n')
+    const texts = result.blocks.descendants.map((b) => ((b.text ?? b.code) as { elements: { text_run: { content: string } }[] }).elements[0]!.text_run.content)
+    expect(texts).toEqual(['Filename: src/main.rs', 'Listing 3-1: Declaring a variable', 'let x = 5;'])
+    expect(result.warnings.map((w) => w.message)).toEqual(['HTML <listing> cannot be shown in a Feishu document: the tags are left out and the text they hold is kept.'])
+  })
 })
