@@ -300,7 +300,7 @@ describe('images', () => {
   })
 
   it('a linked image (a badge) keeps the image and warns about the link', () => {
-    const result = checked('[![CI](https://ci/badge.svg)](https://ci/run)')
+    const result = checked('[![CI](https://ci/badge.png)](https://ci/run)')
     expect(shape(result.blocks)).toEqual([{ t: 27, p: {} }])
     expect(codes(result)).toEqual(['image-link-dropped'])
   })
@@ -367,9 +367,9 @@ describe('raw HTML', () => {
   })
 
   it('<img src alt> becomes an image block with an asset', () => {
-    const result = checked('<p align="center"><img src="logo.svg" alt="Logo" width="80"></p>', 'docs/a.md')
+    const result = checked('<p align="center"><img src="logo.png" alt="Logo" width="80"></p>', 'docs/a.md')
     expect(shape(result.blocks)).toEqual([{ t: 27, p: {} }])
-    expect(result.assets).toEqual([{ blockId: 'b1', kind: 'local', src: 'logo.svg', path: 'docs/logo.svg', alt: 'Logo', line: 1 }])
+    expect(result.assets).toEqual([{ blockId: 'b1', kind: 'local', src: 'logo.png', path: 'docs/logo.png', alt: 'Logo', line: 1 }])
   })
 
   it('other tags are stripped, with a warning when something is lost; comments vanish silently', () => {
