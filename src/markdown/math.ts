@@ -4,15 +4,20 @@
 // ("$5 or $10") and shell variables ("$HOME … $PATH") became equations. Its only option, singleDollarTextMath,
 // turns `$x$` off altogether, which GitHub accepts. Inline math here:
 // - opens with `$` (or `$$`) followed by a non-space;
-// - closes with the same number of `$`, preceded by a non-space and not followed by a digit;
+// - closes with the same number of `$`, preceded by a non-space and not followed by a digit (GitHub), nor by an
+//   ASCII letter (ours: "$99: $x$" is a price and an equation, and "$a$b" is not math; CJK text right after
+//   math, "$x$是", is fine);
 // - never closes on `\$` (a literal dollar);
+// - holds no bare `$` (one stricter than GitHub): a `$` that cannot close (after a space, before a digit, a run of
+//   the wrong length) ends the attempt, so "$9.99, or $99 a year: $x$" is two prices and one equation, where
+//   GitHub's rules would make "9.99, or $99 a year: " an equation;
 // - never contains a code span (code spans take precedence): a backtick inside ends the attempt;
 // - also has GitHub's `` $`…`$ `` form, whose content may hold `$` and backticks.
 // The tokens are micromark-extension-math's (mathText, mathTextSequence, mathTextData), so mdast-util-math builds
 // the same `inlineMath` nodes.
 import { mathFromMarkdown } from 'mdast-util-math'
 import { math } from 'micromark-extension-math'
-import { asciiDigit, markdownLineEnding, markdownLineEndingOrSpace, markdownSpace } from 'micromark-util-character'
+import { asciiAlphanumeric, markdownLineEnding, markdownLineEndingOrSpace, markdownSpace } from 'micromark-util-character'
 import type { Code, Construct, Effects, Extension, State, Token, TokenizeContext } from 'micromark-util-types'
 import type { Processor } from 'unified'
 
@@ -78,9 +83,10 @@ function tokenizeMathText(this: TokenizeContext, effects: Effects, ok: State, no
       return lineEnding(code, afterLineEnding)
     }
     if (code === DOLLAR) {
-      if (previous === null || markdownSpace(previous)) return dollarsAsData(code)
+      // A bare dollar that cannot close ends the attempt (see closeOrFail).
+      if (previous === null || markdownSpace(previous)) return nok(code)
       effects.exit('mathTextData')
-      sequence = effects.enter('mathTextSequence')
+      effects.enter('mathTextSequence')
       size = 0
       return close(code)
     }
@@ -104,28 +110,18 @@ function tokenizeMathText(this: TokenizeContext, effects: Effects, ok: State, no
     return data
   }
 
-  /** A dollar run after a space cannot close: it is content. */
-  function dollarsAsData(code: Code): State | undefined {
-    if (code !== DOLLAR) return data(code)
-    effects.consume(code)
-    previous = code
-    return dollarsAsData
-  }
-
   function close(code: Code): State | undefined {
     if (code === DOLLAR) {
       effects.consume(code)
       size++
       return close
     }
-    if (size === sizeOpen && !asciiDigit(code)) {
+    if (size === sizeOpen && !asciiAlphanumeric(code)) {
       effects.exit('mathTextSequence')
       effects.exit('mathText')
       return ok(code)
     }
-    sequence.type = 'mathTextData'
-    previous = DOLLAR
-    return data(code)
+    return nok(code)
   }
 
   // --- $`…`$

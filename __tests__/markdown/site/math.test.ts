@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { TextElement } from '../../../src/blocks/model.js'
 import { convert, requestProblems } from '../helpers.js'
+import { FALSE_POSITIVES } from './math-corpus.js'
 
 function elements(markdown: string): TextElement[] {
   const result = convert(markdown)
@@ -12,43 +13,19 @@ function elements(markdown: string): TextElement[] {
 const equations = (markdown: string) => elements(markdown).flatMap((e) => ('equation' in e ? [e.equation.content] : []))
 const text = (markdown: string) => elements(markdown).map((e) => ('text_run' in e ? e.text_run.content : 'equation' in e ? `[${e.equation.content}]` : '')).join('')
 
-/** Lines from real documentation (mdBook, VitePress, Chinese docs, READMEs) where no dollar sign is math. */
-export const FALSE_POSITIVES: readonly string[] = [
-  'Installed into *$HOME/.cargo/bin*; add it to your `$PATH`.',
-  'Price: $5 or $10.',
-  '$HOME\\store\\index\\${fileName}',
-  'The Pro plan costs $20 per month, the Team plan $40 per month.',
-  'Set `$GOPATH` and then run `go env $GOPATH`; the default is $HOME/go.',
-  'Use $ to refer to the current element, and $$ for the previous one in the console.',
-  'Revenue grew from $1.2M to $3.4M in 2023.',
-  'Open a terminal and type `echo $SHELL` to see your shell: $SHELL is usually /bin/bash.',
-  'The variable $CARGO_HOME defaults to $HOME/.cargo on Unix.',
-  '每月费用为 $9.99，年付 $99。',
-  '将 `$JAVA_HOME` 设置为 JDK 的安装目录，例如 $HOME/jdk 或 /usr/lib/jvm。',
-  'In jQuery, $ is an alias for jQuery, so $ (".item") selects elements.',
-  'Template literals use ${expression} placeholders, e.g. `${name}` and ${count}.',
-  'You can escape a dollar sign as \\$ in Markdown: it costs \\$5, not \\$6.',
-  'Costs range between $ 5 and $ 10 depending on region.',
-  'Run `npm run build` then `$ npm start` (the `$` is the prompt, do not type it).',
-  'PowerShell variables like $env:PATH and $PSVersionTable are available.',
-  'The regex `^\\$[0-9]+$` matches amounts such as $100.',
-  'A bounty of $500 is paid for critical bugs and $100 for minor ones.',
-  'Windows: %USERPROFILE%\\.cargo\\bin; Unix: $HOME/.cargo/bin (see the `$PATH` note).',
-  'The $1 and $2 in the replacement string refer to capture groups.',
-  'Prices: US$5, US$10 and US$15.',
-  '在 shell 中使用 $PWD 获取当前目录，用 `$?` 获取上一个命令的退出码。',
-]
-
 /** True math as GitHub renders it, with the equation each must give. */
 const TRUE_MATH: readonly [markdown: string, equations: string[]][] = [
   ['Euler: $e^{i\\pi}+1=0$.', ['e^{i\\pi}+1=0']],
   ['The sum $\\sum_{i=1}^n i = \\frac{n(n+1)}{2}$ holds.', ['\\sum_{i=1}^n i = \\frac{n(n+1)}{2}']],
   ['Let $x$ and $y$ be reals.', ['x', 'y']],
+  ['其中 $x$是变量，$y$为常数。', ['x', 'y']],
   ['The cost is $O(n \\log n)$, not $O(n^2)$.', ['O(n \\log n)', 'O(n^2)']],
   ['Inline with code: $`\\sqrt{3} + a$b`$ done.', ['\\sqrt{3} + a$b']],
   ['A dollar inside: $\\text{cost} = \\$5$ ok.', ['\\text{cost} = \\$5']],
   ['Display inline $$a^2+b^2=c^2$$ too.', ['a^2+b^2=c^2']],
   ['勾股定理：$a^2+b^2=c^2$。', ['a^2+b^2=c^2']],
+  // Prices and math in one paragraph: a bare `$` inside ends an attempt (stricter than GitHub, see math.ts).
+  ['每月费用为 $9.99，年付 $99。勾股定理：$a^2+b^2=c^2$。', ['a^2+b^2=c^2']],
 ]
 
 describe('inline math follows GitHub’s rules', () => {
@@ -69,9 +46,14 @@ describe('inline math follows GitHub’s rules', () => {
 
   it('the closing dollar needs a non-space before it and no digit after it; \\$ never closes', () => {
     expect(text('$a $b')).toBe('$a $b')
-    expect(text('$a$1 and $b$')).toBe('[a$1 and $b]')
+    expect(text('$a$1 and $b$')).toBe('$a$1 and [b]')
     expect(text('$a\\$ b$')).toBe('[a\\$ b]')
     expect(text('$ a$')).toBe('$ a$')
+  })
+
+  it('a closing dollar is not followed by an ASCII letter', () => {
+    expect(text('$a$b')).toBe('$a$b')
+    expect(text('the $n$-th item')).toBe('the [n]-th item')
   })
 
   it('code spans take precedence over math', () => {
