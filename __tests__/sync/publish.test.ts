@@ -399,7 +399,7 @@ describe('publishDocs: dry run, robustness', () => {
     expect(result.counts.failed).toBe(0)
     expect(log.warnings).toEqual([])
     expect(world.tree()).toBe(
-      ['feishu-wiki-sync', 'Getting started', 'Reference', '  Inputs and outputs', '  Troubleshooting', 'FAQ', 'Benchmarks', 'concepts', '  How publishing works', '  The token chain'].join('\n'),
+      ['feishu-wiki-sync', 'Getting started', 'Reference', '  Inputs and outputs', '  Troubleshooting', 'FAQ', 'Benchmarks', 'concepts', '  How publishing works', '  Documentation sites', '  The token chain'].join('\n'),
     )
     expect(world.emu.uploads().map((u) => u.fileName)).toEqual(['pipeline.png'])
   })

@@ -76,7 +76,9 @@ function convertBlock(node: RootContent, ctx: ConvertContext, depth: number): Bl
 
 /** Site-generator syntax in a paragraph is published as written, with one warning per kind per file. */
 function warnSiteSyntax(paragraph: Paragraph, ctx: ConvertContext): void {
-  for (const kind of siteSyntaxKinds(plainText(paragraph.children))) {
+  // Text only: syntax quoted in a code span is shown as code, as meant.
+  const text = paragraph.children.map((node) => (node.type === 'text' ? node.value : ' ')).join('')
+  for (const kind of siteSyntaxKinds(text)) {
     ctx.warnOnce('site-syntax', paragraph, `${kind} cannot be expanded here, so it is published as written.`, `syntax:${kind}`)
   }
 }

@@ -35,7 +35,7 @@ describe('mdBook includes', () => {
   })
 
   it('site syntax outside code is published as written, one warning per kind per file', () => {
-    const result = checked('{{#playground example.rs}}\n\nText {{#title Hello}}\n\n[[toc]]\n\n{{ $frontmatter.title }}\n')
+    const result = checked('{{#playground example.rs}}\n\nText {{#title Hello}}\n\n[[toc]]\n\n{{ $frontmatter.title }}\n\nQuoted: `{{#include x.rs}}`\n')
     expect(result.warnings.map((w) => [w.code, w.line])).toEqual([
       ['site-syntax', 1],
       ['site-syntax', 5],
