@@ -176,7 +176,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
 function countingClient(feishu: FeishuClient, calls: { writes: number; reads: number }, dryRun: boolean): FeishuClient {
   const counted = Object.create(feishu) as FeishuClient
   counted.request = async <T>(req: FeishuRequest): Promise<T> => {
-    if (req.method === 'GET') calls.reads++
+    if (req.method === 'GET' || req.readOnly) calls.reads++
     else {
       if (dryRun) throw new Error(`dry run: refusing the write ${req.endpoint}`)
       calls.writes++
