@@ -60,7 +60,7 @@ function makeRemote(specs: NodeSpec[]): RemoteTree {
     }
   }
   for (const rn of byToken.values()) if (rn.key && !rn.children) rn.children = []
-  return { rootToken: ROOT, rootChildren, owned, byToken, parentOf, duplicates, ownCreators: new Set(['ou_us']) }
+  return { rootToken: ROOT, rootChildren, owned, byToken, parentOf, duplicates, ownCreators: new Set(['ou_us']), copiedMarkers: [], scanState: { loaded: { status: 'missing' } }, complete: true }
 }
 
 const f = (relPath: string, extra: Partial<LoadedFile> = {}): LoadedFile => ({

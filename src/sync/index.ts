@@ -5,8 +5,10 @@
 //   → scan the wiki under parent-node (remote.ts) → plan (plan.ts) → safety cap
 //   → carry it out, or describe it in a dry run (apply.ts) → results for the report
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
+import { DriveApi } from '../feishu/drive.js'
 import { createDocxApi } from '../feishu/docx.js'
 import { createMediaApi } from '../feishu/media.js'
+import { currentUserOpenId } from '../feishu/user.js'
 import { WikiApi, wikiUrlPrefix } from '../feishu/wiki.js'
 import { compareCommits } from '../github/changes.js'
 import { type GitHubClient, createGitHubClient } from '../github/client.js'
@@ -16,6 +18,8 @@ import { FEISHU_HINTS, describeError, executePlan } from './apply.js'
 import type { GitHubLinkBase } from './links.js'
 import { type Changes, planSync } from './plan.js'
 import { scanWiki } from './remote.js'
+import { loadState } from './state.js'
+import { nameRemoteEditors, saveSyncState, stateNotes, touchedKeys } from './sync-state.js'
 import { archiveKey, pagesInOrder } from './tree.js'
 import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
 
@@ -34,6 +38,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   const wiki = new WikiApi(client)
   const docx = createDocxApi(client)
   const media = createMediaApi(client)
+  const drive = new DriveApi(client)
   const wikiPrefix = wikiUrlPrefix(settings.baseUrl)
   const notes: string[] = []
 
@@ -55,9 +60,19 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   // What changed.
   const { changes, mode } = await decideChanges(ctx)
 
-  // The wiki as it is, and the plan.
+  // Who the action is: the creator its own pages carry (a user token says so; an app learns it from its nodes).
+  let self: string | undefined
+  if (settings.auth === 'user') {
+    self = await currentUserOpenId(client).catch((error: unknown) => {
+      log.debug(`user_info failed (${(error as Error).message}): pages are told apart by their markers only`)
+      return undefined
+    })
+  }
+
+  // The wiki as it is (the listing, the sync state, and reads only where those do not tell), and the plan.
   const archive = archiveKey(docs.tree.rootRepoPath)
   const ordered = pagesInOrder(docs.tree)
+  const scope = { repository: repositoryName(settings), space: spaceId, root: rootToken ?? '' }
   const remote = await scanWiki({
     wiki,
     docx,
@@ -67,8 +82,13 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     archiveKey: archive,
     wantedTitles: new Set(ordered.map((p) => p.title.trim())),
     concurrency: CONCURRENCY,
+    self,
+    loadState: (nodes) => loadState(docx, nodes, scope, self),
+    ...(changes ? { listOnly: (state) => touchedKeys(state, docs.tree, changes) } : {}),
     debug: (m) => log.debug(m),
   })
+  await nameRemoteEditors(drive, remote)
+  notes.push(...stateNotes(remote))
   const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
@@ -120,11 +140,18 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         plan,
         changes,
         concurrency: CONCURRENCY,
+        drive,
       },
       settings.dryRun,
     )
     pages = executed.pages
     notes.push(...executed.notes)
+    if (!settings.dryRun) {
+      // After every page it describes: the state the next run starts from.
+      const saved = await saveSyncState({ wiki, docx, spaceId, rootToken, scope, remote, executed, tree: docs.tree, archiveKey: archive, allMode: !changes, clock: ctx.clock })
+      if (saved.note) notes.push(saved.note)
+      log.debug(`sync state: ${saved.written ? 'written' : 'unchanged'}`)
+    }
   }
 
   // Files that are not pages of their own but must be reported.
@@ -211,6 +238,10 @@ async function decideChanges(ctx: PublishContext): Promise<{ changes?: Changes; 
   } catch (error) {
     return all(`comparing ${before.slice(0, 7)}…${after.slice(0, 7)} failed (${(error as Error).message}), so every page was compared`)
   }
+}
+
+function repositoryName(settings: Settings): string {
+  return settings.repository ? `${settings.repository.owner}/${settings.repository.repo}`.toLowerCase() : ''
 }
 
 function githubBase(settings: Settings): GitHubLinkBase {
