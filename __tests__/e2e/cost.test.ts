@@ -125,7 +125,7 @@ describe('the sync state', () => {
       expect(r.run.exitCode, r.run.stdout).toBe(0)
       expect(r.run.summary).toContain(why)
       expect(r.run.summary.match(/Sync state:/g)).toHaveLength(1) // said once
-      expect(r.reads.length).toBeGreaterThanOrEqual(6) // every page of its own once (4 files + a folder page)
+      expect(new Set(r.reads).size).toBeGreaterThanOrEqual(5) // every page of its own once (4 files + a folder page)
       expect(r.run.outputs.failed).toBe('0')
       await cheap()
     }

@@ -67,6 +67,8 @@ export interface LoadedState {
   node?: WikiNode
   /** The text currently on the page, to skip a write that would change nothing. */
   text?: string
+  /** How many blocks the page holds at its top level (replaced by the next write). */
+  topLevelBlocks?: number
   /** Why the state was not used, for the summary. */
   reason?: string
 }
@@ -86,28 +88,36 @@ export async function loadState(docx: DocxApi, rootChildren: readonly WikiNode[]
   // The oldest is the action's; later ones are copies.
   const node = [...candidates].sort((a, b) => Number(a.node_create_time ?? 0) - Number(b.node_create_time ?? 0))[0]!
   let text: string
+  let topLevelBlocks = 0
   try {
     const page = await docx.listBlocksPage(node.obj_token)
     if (page.has_more) return { status: 'corrupt', node, reason: 'the sync state page holds more blocks than a state has' }
     text = stateText(page.items ?? [])
+    topLevelBlocks = (page.items ?? []).find((b) => b.block_type === BlockType.page)?.children?.length ?? 0
   } catch (error) {
     return { status: 'unreadable', node, reason: `the sync state page could not be read (${(error as Error).message})` }
   }
+  const found = { node, text, topLevelBlocks }
   const parsed = parseState(text)
-  if (!parsed.state) return { status: parsed.status, node, text, reason: parsed.reason }
+  if (!parsed.state) return { status: parsed.status, ...found, reason: parsed.reason }
   const state = parsed.state
-  if (state.document !== node.obj_token) return { status: 'mismatch', node, text, reason: 'the sync state page holds a state copied from another page' }
+  if (state.document !== node.obj_token) return { status: 'mismatch', ...found, reason: 'the sync state page holds a state copied from another page' }
   if (state.repository !== scope.repository || state.space !== scope.space || state.root !== scope.root) {
-    return { status: 'mismatch', node, text, reason: 'the sync state describes another repository, space or parent page' }
+    return { status: 'mismatch', ...found, reason: 'the sync state describes another repository, space or parent page' }
   }
-  if (self && state.self && state.self !== self) return { status: 'mismatch', node, text, reason: 'the sync state was written by another identity' }
-  return { status: 'loaded', state, node, text }
+  if (self && state.self && state.self !== self) return { status: 'mismatch', ...found, reason: 'the sync state was written by another identity' }
+  return { status: 'loaded', state, ...found }
 }
 
-/** The JSON text of the state page: its code blocks, in order. */
+/**
+ * The JSON text of the state page: its code blocks, in order, up to the next intro paragraph (a write puts the
+ * new state above the old one before it deletes the old one, so a write cut off half-way leaves a whole state first).
+ */
 function stateText(blocks: readonly Block[]): string {
   let text = ''
+  let intros = 0
   for (const b of blocks) {
+    if (b.block_type === BlockType.text && ++intros > 1) break
     if (b.block_type !== BlockType.code) continue
     for (const e of ((b as { code?: { elements?: { text_run?: { content?: string } }[] } }).code?.elements ?? [])) text += e.text_run?.content ?? ''
   }
@@ -168,6 +178,8 @@ export async function saveState(
     build: (document: string) => SyncState
     /** Whether two state texts say the same (a rewrite that changes nothing is skipped). */
     same?: (a: string, b: string) => boolean
+    /** Top-level blocks on the existing page (loadState counted them). */
+    previousBlocks?: number
   },
 ): Promise<{ node: WikiNode; written: boolean }> {
   let node = options.existing
@@ -176,11 +188,15 @@ export async function saveState(
   const text = serializeState(state)
   const same = options.same ?? ((a: string, b: string) => a === b)
   if (options.existing && options.previousText !== undefined && same(text, options.previousText)) return { node, written: false }
-  const root = await docx.listBlocksPage(node.obj_token)
-  const page = (root.items ?? []).find((b) => b.block_type === BlockType.page)
-  const count = page?.children?.length ?? 0
-  if (count > 0) await docx.batchDelete(node.obj_token, node.obj_token, 0, count)
+  // The new state goes above the old one, then the old one is deleted: cut off between the two, the page still
+  // holds a whole state first (stateText reads up to the second intro).
+  let old = options.existing ? options.previousBlocks : 0
+  if (old === undefined) {
+    const root = await docx.listBlocksPage(node.obj_token)
+    old = (root.items ?? []).find((b) => b.block_type === BlockType.page)?.children?.length ?? 0
+  }
   const blocks = stateBlocks(text)
   for (let i = 0; i < blocks.length; i += 50) await docx.createChildren(node.obj_token, node.obj_token, blocks.slice(i, i + 50), i)
+  if (old > 0) await docx.batchDelete(node.obj_token, node.obj_token, blocks.length, blocks.length + old)
   return { node, written: true }
 }

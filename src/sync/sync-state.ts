@@ -157,6 +157,7 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
         pages,
       }),
       same: (a, b) => withoutTime(a) === withoutTime(b),
+      ...(remote.scanState.loaded.topLevelBlocks !== undefined ? { previousBlocks: remote.scanState.loaded.topLevelBlocks } : {}),
     })
     return { written: result.written }
   } catch (error) {
