@@ -456,16 +456,16 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
     person: {
       comment: (documentId, blockId, text) => {
         const id = docs.addComment(documentId, blockId, text)
-        wiki.touchDocument(documentId)
+        wiki.touchDocument(documentId, SOMEONE_ELSE)
         return id
       },
       resizeImage: (documentId, blockId, width, height) => {
         docs.resizeImage(documentId, blockId, width, height)
-        wiki.touchDocument(documentId)
+        wiki.touchDocument(documentId, SOMEONE_ELSE)
       },
       resizeColumn: (documentId, tableId, column, width) => {
         docs.resizeColumn(documentId, tableId, column, width)
-        wiki.touchDocument(documentId)
+        wiki.touchDocument(documentId, SOMEONE_ELSE)
       },
     },
     approveDevice: (userCode, userId) => auth.approveDevice(userCode, userId),
