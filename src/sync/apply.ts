@@ -377,7 +377,7 @@ class Run {
       documentId,
       existing,
       conversion: converted.conversion,
-      provenance: { ...this.provenance(p.page), document: documentId },
+      provenance: { ...this.provenance(p.page), document: documentId, onRemoteEdit: this.ctx.settings.onRemoteEdit },
       loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
       dryRun,
     })
@@ -429,7 +429,10 @@ class Run {
     }
     if (!rn.editedSince || rn.state.heal) return true
     if (!rn.lastEdit) {
-      const metas = await this.ctx.drive.docxMetas([rn.node.obj_token]).catch(() => new Map())
+      const metas = await this.ctx.drive.docxMetas([rn.node.obj_token]).catch((error: unknown) => {
+        this.noteMetasFailure(error)
+        return new Map()
+      })
       const meta = metas.get(rn.node.obj_token)
       rn.lastEdit = { by: meta?.latestModifyUser, at: meta?.latestModifyTime ?? rn.node.obj_edit_time }
     }
@@ -451,10 +454,19 @@ class Run {
     return false
   }
 
+  private metasFailed = false
+
+  private noteMetasFailure(error: unknown): void {
+    if (this.metasFailed) return
+    this.metasFailed = true
+    this.notes.push(metasFailureNote(error))
+  }
+
   /** What the page will hold from its source: the conversion, its provenance and the bytes of its images. */
   private async fingerprint(p: PagePlan, documentId: string, converted: ConvertedSource): Promise<string> {
     const hash = createHash('sha256')
-    hash.update(JSON.stringify({ title: p.page.title, provenance: { ...this.provenance(p.page), document: documentId }, conversion: converted.conversion }))
+    const provenance = { ...this.provenance(p.page), document: documentId, onRemoteEdit: this.ctx.settings.onRemoteEdit }
+    hash.update(JSON.stringify({ title: p.page.title, provenance, conversion: converted.conversion }))
     for (const asset of converted.conversion.assets ?? []) {
       if (!asset.repoPath) continue
       const bytes = await loadAsset(this.ctx.docs, asset.repoPath)
@@ -817,6 +829,14 @@ class Run {
     }
     return { pages, notes: this.notes, outcomes: new Map() }
   }
+}
+
+/** Said once when drive metas cannot tell who edited a page (a missing scope, most likely). */
+export function metasFailureNote(error: unknown): string {
+  return (
+    `Who edited pages in Feishu could not be looked up (drive metas batch_query: ${describeError(error)}), so the summary says "by someone". ` +
+    'Enable the scope drive:drive.metadata:readonly (or drive:drive:readonly) for the app; `npx feishu-wiki-sync doctor` checks it.'
+  )
 }
 
 /** "by <open_id> at <time>" for a remote edit; the action's own identity is named as such. */

@@ -87,8 +87,8 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     ...(changes ? { listOnly: (state) => touchedKeys(state, docs.tree, changes) } : {}),
     debug: (m) => log.debug(m),
   })
-  await nameRemoteEditors(drive, remote)
-  notes.push(...stateNotes(remote))
+  const metasNote = await nameRemoteEditors(drive, remote)
+  notes.push(...stateNotes(remote), ...(metasNote ? [metasNote] : []))
   const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)

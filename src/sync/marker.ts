@@ -31,6 +31,15 @@ export interface Provenance {
   images?: Record<string, string>
   /** The document the marker was written into (its obj_token); absent in markers of earlier versions. */
   document?: string
+  /** What the next sync does with edits made here (on-remote-edit); only the marker's text says it. */
+  onRemoteEdit?: 'overwrite' | 'keep' | 'fail'
+}
+
+/** What the marker tells readers about edits made in the wiki, per on-remote-edit. */
+const EDIT_NOTE: Record<NonNullable<Provenance['onRemoteEdit']>, string> = {
+  overwrite: ' — edit the source on GitHub; edits made here are overwritten by the next sync.',
+  keep: ' — edit the source on GitHub; edits made here are kept, and reported by the next sync.',
+  fail: ' — edit the source on GitHub; edits made here are kept, and stop the next sync until they are in the source.',
 }
 
 /**
@@ -85,7 +94,7 @@ export function markerElements(p: Provenance): TextElement[] {
         text_element_style: { link: { url: encodeURIComponent(markerUrl(p)) } },
       },
     },
-    { text_run: { content: ' — edit the source on GitHub; edits made here are overwritten by the next sync.' } },
+    { text_run: { content: EDIT_NOTE[p.onRemoteEdit ?? 'overwrite'] } },
   ]
 }
 

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js'
 import type { DocxApi } from '../feishu/docx.js'
 import type { DriveApi } from '../feishu/drive.js'
 import type { WikiApi, WikiNode } from '../feishu/wiki.js'
-import type { ExecuteResult } from './apply.js'
+import { type ExecuteResult, metasFailureNote } from './apply.js'
 import type { Changes } from './plan.js'
 import type { RemoteTree } from './remote.js'
 import { type PageState, STATE_VERSION, type StateScope, type SyncState, parseState, saveState } from './state.js'
@@ -42,15 +42,23 @@ export function touchedKeys(state: SyncState, tree: DocsTree, changes: Changes):
   return out
 }
 
-/** Who edited the owned pages the listing shows as edited since the action's last write (one call per 200). */
-export async function nameRemoteEditors(drive: DriveApi, remote: RemoteTree): Promise<void> {
+/**
+ * Who edited the owned pages the listing shows as edited since the action's last write (one call per 200).
+ * Returns the note for the summary when drive metas could not answer.
+ */
+export async function nameRemoteEditors(drive: DriveApi, remote: RemoteTree): Promise<string | undefined> {
   const edited = [...remote.owned.values()].filter((rn) => rn.editedSince && !rn.state?.heal)
-  if (edited.length === 0) return
-  const metas = await drive.docxMetas(edited.map((rn) => rn.node.obj_token)).catch(() => new Map())
+  if (edited.length === 0) return undefined
+  let note: string | undefined
+  const metas = await drive.docxMetas(edited.map((rn) => rn.node.obj_token)).catch((error: unknown) => {
+    note = metasFailureNote(error)
+    return new Map()
+  })
   for (const rn of edited) {
     const meta = metas.get(rn.node.obj_token)
     rn.lastEdit = { by: meta?.latestModifyUser, at: meta?.latestModifyTime ?? rn.node.obj_edit_time }
   }
+  return note
 }
 
 /** What the summary says about the state (once), and about pages that look like ours but are not. */
