@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto'
 import type { Clock } from '../clock.js'
 import { FeishuError } from '../feishu/client.js'
+import { describeError } from '../feishu/errors.js'
 import type { DocxApi } from '../feishu/docx.js'
 import type { MediaApi } from '../feishu/media.js'
 import type { WikiApi, WikiNode } from '../feishu/wiki.js'
@@ -666,15 +667,7 @@ class Run {
         status = status === 'failed' ? 'orphan' : status
         reason = `${r.reason}; ${status === 'orphan' ? 'stays under' : 'went with'} ${r.carriedBy}`
       }
-      this.results.set(`removal:${r.key}`, {
-        path: r.key,
-        title: r.remote.node.title,
-        nodeToken: r.remote.node.node_token,
-        ...(status === 'deleted' ? {} : { url: this.ctx.wikiPrefix + r.remote.node.node_token }),
-        status,
-        reason,
-        warnings: [],
-      })
+      this.results.set(`removal:${r.key}`, removedPageResult(r, this.ctx.wikiPrefix, { status, reason }))
     }
   }
 
@@ -816,16 +809,7 @@ class Run {
     await queue.idle()
     const pages = plan.pages.map((p) => this.results.get(p.key)!)
     for (const r of plan.removals) {
-      pages.push({
-        path: r.key,
-        title: r.remote.node.title,
-        nodeToken: r.remote.node.node_token,
-        url: this.ctx.wikiPrefix + r.remote.node.node_token,
-        status: 'orphan',
-        plan: r.action === 'report' ? 'report' : r.action,
-        reason: r.carriedBy ? `${r.reason}; goes with ${r.carriedBy}` : r.reason,
-        warnings: [],
-      })
+      pages.push(removedPageResult(r, this.ctx.wikiPrefix, { status: 'orphan', plan: r.action, reason: r.carriedBy ? `${r.reason}; goes with ${r.carriedBy}` : r.reason }))
     }
     return { pages, notes: this.notes, outcomes: new Map() }
   }
@@ -847,6 +831,20 @@ function describeEdit(edit: { by?: string; at?: string }, self: string | undefin
   return `${by}${at}`
 }
 
+/** The result entry of the page of a removed file (the one place it is built): a deleted page has no URL. */
+export function removedPageResult(r: RemovalPlan, wikiPrefix: string, outcome: { status: PageResult['status']; reason: string; plan?: string }): PageResult {
+  return {
+    path: r.key,
+    title: r.remote.node.title,
+    nodeToken: r.remote.node.node_token,
+    ...(outcome.status === 'deleted' ? {} : { url: wikiPrefix + r.remote.node.node_token }),
+    status: outcome.status,
+    ...(outcome.plan ? { plan: outcome.plan } : {}),
+    reason: outcome.reason,
+    warnings: [],
+  }
+}
+
 function subtreeTokens(root: RemoteNode): string[] {
   const out: string[] = []
   const stack = [...(root.children ?? [])]
@@ -857,23 +855,3 @@ function subtreeTokens(root: RemoteNode): string[] {
   }
   return out
 }
-
-export function describeError(error: unknown): string {
-  if (error instanceof FeishuError) {
-    const hint = FEISHU_HINTS[error.code ?? -1]
-    return hint ? `${error.message}. ${hint}` : error.message
-  }
-  return error instanceof Error ? error.message : String(error)
-}
-
-/** What to do about the codes a publishing run can meet (wiki: https://open.feishu.cn/document/server-docs/docs/wiki-v2/wiki-qa). */
-export const FEISHU_HINTS: Record<number, string> = {
-  131005: 'Not found: check space-id and parent-node (a wiki node token from the page URL, not a docx token).',
-  131006:
-    'Permission denied: the user (auth: user) needs edit permission on the parent page; an app (auth: app) must be added to the wiki space as a member.',
-  131011: 'The page has delete approval enabled: delete it in the wiki UI, or use on-delete: archive.',
-  131003: 'Too many nodes for one move or delete: split the change, or use on-delete: archive.',
-  99991672: 'The app lacks an API scope (wiki:wiki or docx:document): add it in the developer console and publish a new app version.',
-  99991679: 'The user has not granted a needed scope: run the authorization again with the wiki and docx scopes.',
-}
-

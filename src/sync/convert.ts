@@ -3,7 +3,13 @@
 import { decodeUtf8Strict } from '../markdown/decode.js'
 import { convertMarkdown } from '../markdown/index.js'
 import type { DocumentConversion } from './document.js'
-import type { PageWarning } from './types.js'
+
+/** A converter warning with its place in the source file (line 0: the page as a whole). */
+export interface PageWarning {
+  line: number
+  column: number
+  message: string
+}
 
 export interface ConvertedSource {
   title: string

@@ -5,6 +5,7 @@
 //   → scan the wiki under parent-node (remote.ts) → plan (plan.ts) → safety cap
 //   → carry it out, or describe it in a dry run (apply.ts) → results for the report
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
+import { FEISHU_HINTS, describeError } from '../feishu/errors.js'
 import { DriveApi } from '../feishu/drive.js'
 import { createDocxApi } from '../feishu/docx.js'
 import { createMediaApi } from '../feishu/media.js'
@@ -12,9 +13,8 @@ import { currentUserOpenId } from '../feishu/user.js'
 import { WikiApi, wikiUrlPrefix } from '../feishu/wiki.js'
 import { compareCommits } from '../github/changes.js'
 import { type GitHubClient, createGitHubClient } from '../github/client.js'
-import { pageLogLine } from '../report/pages.js'
 import type { Settings } from '../settings.js'
-import { FEISHU_HINTS, describeError, executePlan } from './apply.js'
+import { executePlan, removedPageResult } from './apply.js'
 import type { GitHubLinkBase } from './links.js'
 import { type Changes, planSync } from './plan.js'
 import { scanWiki } from './remote.js'
@@ -110,16 +110,13 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         reason: p.failure ?? 'not synced: the run stopped at the safety cap',
         warnings: [],
       })),
-      ...plan.removals.map((r): PageResult => ({
-        path: r.key,
-        title: r.remote.node.title,
-        nodeToken: r.remote.node.node_token,
-        url: wikiPrefix + r.remote.node.node_token,
-        status: r.action === 'report' ? 'orphan' : 'failed',
-        plan: r.action,
-        reason: r.action === 'report' ? r.reason : `${r.reason}; not ${r.action === 'delete' ? 'deleted' : 'archived'}: safety cap`,
-        warnings: [],
-      })),
+      ...plan.removals.map((r) =>
+        removedPageResult(r, wikiPrefix, {
+          status: r.action === 'report' ? 'orphan' : 'failed',
+          plan: r.action,
+          reason: r.action === 'report' ? r.reason : `${r.reason}; not ${r.action === 'delete' ? 'deleted' : 'archived'}: safety cap`,
+        }),
+      ),
     ]
   } else {
     const executed = await executePlan(
@@ -166,7 +163,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   }
   for (const skipped of docs.skipped) pages.push({ path: skipped.path, title: '', status: 'skipped', reason: skipped.reason, warnings: [] })
 
-  // Annotations for the author, and the complete list in the log.
+  // Annotations for the author (the report writes the complete list to the log).
   for (const file of docs.files.values()) {
     if (file.error && file.errorLine) log.warning(file.error, { file: file.repoPath, line: file.errorLine })
   }
@@ -176,7 +173,6 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
       log.warning(`${page.path}: ${w.message}`, where)
     }
   }
-  for (const page of pages) log.info(pageLogLine(page))
 
   const result: PublishResult = {
     pages,
