@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { WikiNode } from '../../src/feishu/wiki.js'
-import { type Changes, type RemoteNode, type RemoteTree, planSync } from '../../src/sync/plan.js'
-import { type LoadedFile, archiveKey, buildDocsTree } from '../../src/sync/tree.js'
+import { type Changes, type RemoteNode, type RemoteTree, planSync } from '../../src/sync/plan/plan.js'
+import { type LoadedFile, archiveKey, buildDocsTree } from '../../src/sync/source/tree.js'
 import type { OnDelete } from '../../src/settings.js'
 
 const ROOT = 'wikROOT'

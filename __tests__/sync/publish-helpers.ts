@@ -12,7 +12,7 @@ import { FeishuClient } from '../../src/feishu/client.js'
 import { createGitHubClient } from '../../src/github/client.js'
 import { readSettings } from '../../src/settings.js'
 import { type PublishResult, loadDocs, publishDocs } from '../../src/sync/index.js'
-import { STATE_TITLE } from '../../src/sync/state.js'
+import { STATE_TITLE } from '../../src/sync/remote/state.js'
 
 export const REPO = 'acme/handbook'
 export const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'handbook')
@@ -145,7 +145,7 @@ export async function startPublishWorld(
       const stateWrites = calls.filter((c) => c.method !== 'GET' && isStateWrite(c))
       return { result, log, calls, writes, stateWrites }
     },
-    // The action's own sync-state page (src/sync/state.ts) sits under the parent too; the mirrored docs are the rest.
+    // The action's own sync-state page (src/sync/remote/state.ts) sits under the parent too; the mirrored docs are the rest.
     tree: () =>
       emu
         .renderTree(spaceId, parentToken)

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ROUTE } from '../../emulator/feishu/index.js'
 import { type PublishWorld, REPO, startPublishWorld, statuses } from './publish-helpers.js'
-import { STATE_TITLE } from '../../src/sync/state.js'
+import { STATE_TITLE } from '../../src/sync/remote/state.js'
 
 let world: PublishWorld | undefined
 afterEach(async () => {

@@ -2,8 +2,9 @@
 //
 //   resolve the space (my_library → its real id) and parent-node
 //   → decide what changed (push compare, or everything)
-//   → scan the wiki under parent-node (remote.ts) → plan (plan.ts) → safety cap
-//   → carry it out, or describe it in a dry run (apply.ts) → results for the report
+//   → the wiki as listed, with the sync state (remote/) → plan (plan/) → safety cap
+//   → carry it out, or describe it in a dry run (apply/), then save the sync state → results for the report
+// The docs on disk (source/) were loaded before the token was spent.
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
 import { FEISHU_HINTS, describeError } from '../feishu/errors.js'
 import { DriveApi } from '../feishu/drive.js'
@@ -14,16 +15,16 @@ import { WikiApi, wikiUrlPrefix } from '../feishu/wiki.js'
 import { compareCommits } from '../github/changes.js'
 import { type GitHubClient, createGitHubClient } from '../github/client.js'
 import type { Settings } from '../settings.js'
-import { executePlan, removedPageResult } from './apply.js'
-import type { GitHubLinkBase } from './links.js'
-import { type Changes, planSync } from './plan.js'
-import { scanWiki } from './remote.js'
-import { loadState } from './state.js'
-import { nameRemoteEditors, saveSyncState, stateNotes, touchedKeys } from './sync-state.js'
-import { archiveKey, pagesInOrder } from './tree.js'
+import { executePlan, removedPageResult } from './apply/run.js'
+import type { GitHubLinkBase } from './source/links.js'
+import { type Changes, planSync } from './plan/plan.js'
+import { scanWiki } from './remote/scan.js'
+import { loadState } from './remote/state.js'
+import { nameRemoteEditors, saveSyncState, stateNotes, touchedKeys } from './apply/sync-state.js'
+import { archiveKey, pagesInOrder } from './source/tree.js'
 import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
 
-export { loadDocs, type DocsSet, type SourceFile } from './docs.js'
+export { loadDocs, type DocsSet, type SourceFile } from './source/docs.js'
 export type { Log, PageResult, PageStatus, PageWarning, PublishContext, PublishCounts, PublishResult } from './types.js'
 
 /** Documents written or read at once. docx writes are paced at 3/s per app anyway; reads at 5/s. */

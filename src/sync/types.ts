@@ -3,11 +3,11 @@ import type { Clock } from '../clock.js'
 import type { FeishuClient } from '../feishu/client.js'
 import type { GitHubClient } from '../github/client.js'
 import type { Settings } from '../settings.js'
-import type { PageWarning } from './convert.js'
-import type { DocsSet } from './docs.js'
+import type { PageWarning } from './source/convert.js'
+import type { DocsSet } from './source/docs.js'
 
-export type { PageWarning } from './convert.js'
-export type { DocsSet } from './docs.js'
+export type { PageWarning } from './source/convert.js'
+export type { DocsSet } from './source/docs.js'
 
 export interface Log {
   info(message: string): void

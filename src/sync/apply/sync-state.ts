@@ -1,15 +1,15 @@
 // The sync state in a run: which owned pages a targeted `changed` run lists, who edited the pages the listing
 // shows as edited (drive metas, 200 a call), what the summary says about the state, and the state saved at the
 // end of the run from what the run left each page as (state.ts holds the format and the page that stores it).
-import type { Clock } from '../clock.js'
-import type { DocxApi } from '../feishu/docx.js'
-import type { DriveApi } from '../feishu/drive.js'
-import type { WikiApi, WikiNode } from '../feishu/wiki.js'
-import { type ExecuteResult, metasFailureNote } from './apply.js'
-import type { Changes } from './plan.js'
-import type { RemoteTree } from './remote.js'
-import { type PageState, STATE_VERSION, type StateScope, type SyncState, parseState, saveState } from './state.js'
-import type { DocsTree } from './tree.js'
+import type { Clock } from '../../clock.js'
+import type { DocxApi } from '../../feishu/docx.js'
+import type { DriveApi } from '../../feishu/drive.js'
+import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
+import { type ExecuteResult, metasFailureNote } from './run.js'
+import type { Changes } from '../plan/plan.js'
+import type { RemoteTree } from '../remote/scan.js'
+import { type PageState, STATE_VERSION, type StateScope, type SyncState, parseState, saveState } from '../remote/state.js'
+import type { DocsTree } from '../source/tree.js'
 
 /**
  * The owned pages whose children a targeted `changed` run lists: the parents of the pages the push changed,

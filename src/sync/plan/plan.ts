@@ -16,12 +16,12 @@
 // delete (DELETE node). A removed page whose subtree holds pages the action does not own is archived instead of
 // deleted, so nothing foreign is ever deleted. If a run would archive or delete more than half of the owned
 // pages, it stops before any write: a wrong `path` looks exactly like that.
-import type { WikiNode } from '../feishu/wiki.js'
-import type { OnDelete } from '../settings.js'
-import type { RemoteNode, RemoteTree } from './remote.js'
-import { type DocsTree, type SourcePage, pagesInOrder } from './tree.js'
+import type { WikiNode } from '../../feishu/wiki.js'
+import type { OnDelete } from '../../settings.js'
+import type { RemoteNode, RemoteTree } from '../remote/scan.js'
+import { type DocsTree, type SourcePage, pagesInOrder } from '../source/tree.js'
 
-export type { RemoteNode, RemoteTree } from './remote.js'
+export type { RemoteNode, RemoteTree } from '../remote/scan.js'
 
 export interface Changes {
   /** Repo paths added or modified (and the new paths of renames). */

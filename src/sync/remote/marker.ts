@@ -17,8 +17,8 @@
 // Link URLs in text elements must be percent-encoded ("需要 url_encode",
 // https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/block-data-structure); readMarker accepts
 // both the encoded and the decoded form, whichever the server hands back.
-import { type Block, BlockType, type DescendantRequest, type TextElement } from '../blocks/model.js'
-import type { Fingerprints, TreeNode } from './block-diff.js'
+import { type Block, BlockType, type DescendantRequest, type TextElement } from '../../blocks/model.js'
+import type { Fingerprints, TreeNode } from '../apply/block-diff.js'
 
 export interface Provenance {
   /** The source file's path in the repository (POSIX), e.g. "docs/guide.md". */

@@ -5,13 +5,13 @@
 // the provenance marker; a marker that names this repository makes the page ours, keyed by its repo path. The
 // scan goes down into our own pages only: what lies under a page we do not own is not ours to manage, and an
 // own page moved there by a person is left where it is (a new one is made in its place).
-import { type Block, BlockType } from '../blocks/model.js'
-import { DOCX_LIMITS, type DocxApi } from '../feishu/docx.js'
-import type { WikiApi, WikiNode } from '../feishu/wiki.js'
-import { treeFromBlocks } from './block-diff.js'
-import { type ExistingDocument, readMarkerOnly } from './document.js'
+import { type Block, BlockType } from '../../blocks/model.js'
+import { DOCX_LIMITS, type DocxApi } from '../../feishu/docx.js'
+import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
+import { treeFromBlocks } from '../apply/block-diff.js'
+import { type ExistingDocument, readMarkerOnly } from '../apply/document.js'
 import { type Provenance, readMarker } from './marker.js'
-import { mapPool } from './pool.js'
+import { mapPool } from '../pool.js'
 import type { LoadedState, PageState, SyncState } from './state.js'
 
 export interface RemoteNode {

@@ -16,9 +16,9 @@
 // older-version, copied or hand-edited state (the JSON carries its own checksum) is not used: that run reads
 // every page of its own once, as runs did before the state existed, and writes a fresh state.
 import { createHash } from 'node:crypto'
-import { type Block, BlockType } from '../blocks/model.js'
-import type { DocxApi } from '../feishu/docx.js'
-import type { WikiApi, WikiNode } from '../feishu/wiki.js'
+import { type Block, BlockType } from '../../blocks/model.js'
+import type { DocxApi } from '../../feishu/docx.js'
+import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 
 export const STATE_VERSION = 1
 export const STATE_TITLE = 'feishu-wiki-sync state (do not edit)'
