@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseMkdocsNav, parseSummary, readNavigation } from '../../src/sync/navigation.js'
+import { parseMkdocsNav, parseSummary, readNavigation } from '../../src/sync/source/navigation.js'
 
 const SUMMARY = `# Summary
 

@@ -6,7 +6,7 @@ import { writePagesSummary } from '../../src/report/pages.js'
 import type { Settings } from '../../src/settings.js'
 import { type PageResult, countPages } from '../../src/sync/types.js'
 import { groupMessage, groupWarnings } from '../../src/sync/warning-groups.js'
-import { convertSource } from '../../src/sync/convert.js'
+import { convertSource } from '../../src/sync/source/convert.js'
 
 afterEach(() => {
   core.summary.emptyBuffer()

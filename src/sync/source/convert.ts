@@ -1,9 +1,19 @@
 // The one place the publishing engine calls the Markdown converter (src/markdown), so its result is read in
 // one place: title, front matter `order`, the blocks and images for syncDocument, and warnings with positions.
-import { decodeUtf8Strict } from '../markdown/decode.js'
-import { convertMarkdown, type IncludeReader, type TitleSource } from '../markdown/index.js'
-import type { DocumentConversion } from './document.js'
-import type { PageWarning } from './types.js'
+import { decodeUtf8Strict } from '../../markdown/decode.js'
+import { convertMarkdown, type IncludeReader, type TitleSource } from '../../markdown/index.js'
+import type { DocumentConversion } from '../apply/document.js'
+
+/** A converter warning with its place in the source file (line 0: the page as a whole). */
+export interface PageWarning {
+  line: number
+  column: number
+  message: string
+  /** The kind, for grouping (the converter's codes, "link", "write"). */
+  code?: string
+  /** Set on a line that stands for this many left-out warnings of its kind (the converter's cap). */
+  omitted?: number
+}
 
 export interface ConvertedSource {
   title: string

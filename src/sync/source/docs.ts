@@ -9,9 +9,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
-import type { Settings } from '../settings.js'
+import type { TitleSource } from '../../markdown/index.js'
+import type { Settings } from '../../settings.js'
 import { type ConvertedSource, type SourceContext, convertSource, decodeSource } from './convert.js'
-import type { TitleSource } from '../markdown/index.js'
 import { type SiteNavigation, readNavigation } from './navigation.js'
 import { type DocsTree, type LoadedFile, buildDocsTree } from './tree.js'
 
