@@ -5,8 +5,9 @@ import { type BlockNode, BlockType, headingBlockType, type TextElement } from '.
 import { countBlocks } from '../blocks/tree.js'
 import { type Alert, readAlert, separateCalloutContent } from './alerts.js'
 import { codeBlock, containerBlock, dividerBlock, leadingText, piecesToBlocks, textBlock } from './build.js'
-import { codeLanguage, PLAIN_TEXT } from './code-languages.js'
+import { codeLanguage } from './code-languages.js'
 import type { ConvertContext } from './context.js'
+import { diagramBlock } from './diagrams.js'
 import { htmlBlocks } from './html-blocks.js'
 import { convertInline, plainText } from './inline.js'
 
@@ -63,12 +64,9 @@ function headingBlocks(heading: Heading, ctx: ConvertContext): BlockNode[] {
 }
 
 function codeBlockFor(code: Code, ctx: ConvertContext): BlockNode {
+  const diagram = diagramBlock(code, ctx)
+  if (diagram) return diagram
   const lang = code.lang ?? ''
-  if (lang.trim().toLowerCase() === 'mermaid') {
-    // PlainText rather than Markdown: Markdown highlighting would colour Mermaid syntax wrongly.
-    ctx.warn('mermaid-as-code', code, 'Mermaid diagram written as a plain-text code block: the API cannot create Feishu diagrams from Mermaid.')
-    return codeBlock(code.value, PLAIN_TEXT)
-  }
   const language = codeLanguage(lang)
   if (!language.known) ctx.warn('code-language-unknown', code, `Code language "${lang}" has no Feishu equivalent; the code block is plain text.`)
   return codeBlock(code.value, language.id)
@@ -216,11 +214,11 @@ function splitTableRows(rows: readonly BlockNode[][]): { parts: BlockNode[][][];
   return { parts, grown }
 }
 
-/** A deep copy of a block tree (a repeated header row), with the images in it registered again. */
+/** A deep copy of a block tree (a repeated header row), with the fillable blocks in it registered again. */
 function copyBlock(node: BlockNode, ctx: ConvertContext): BlockNode {
   const copy: BlockNode = { block: structuredClone(node.block), children: node.children.map((child) => copyBlock(child, ctx)) }
-  const asset = ctx.assets.find((a) => a.node === node)
-  if (asset) ctx.assets.push({ ...asset, node: copy })
+  const fill = ctx.fillables.find((a) => a.node === node)
+  if (fill) ctx.fillables.push({ ...fill, node: copy })
   return copy
 }
 

@@ -30,11 +30,9 @@ export function convertSource(markdown: string, repoPath: string, resolveLink: (
     ...(order !== undefined ? { order } : {}),
     conversion: {
       blocks: result.blocks,
-      assets: result.assets.map((asset) => ({
-        blockId: asset.blockId,
-        alt: asset.alt,
-        ...(asset.kind === 'local' ? { repoPath: asset.path } : { url: asset.src }),
-      })),
+      assets: result.fillables.flatMap((fill) =>
+        fill.kind === 'diagram' ? [] : [{ blockId: fill.blockId, alt: fill.alt, ...(fill.kind === 'local' ? { repoPath: fill.path } : { url: fill.src }) }],
+      ),
     },
     warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),
