@@ -37,6 +37,8 @@ export interface Settings {
   readonly baseUrl: string
   readonly onDelete: OnDelete
   readonly failOnError: boolean
+  /** How a PlantUML fence becomes a whiteboard: editable shapes, or one picture whose PlantUML stays editable. */
+  readonly plantumlStyle: 'board' | 'classic'
   readonly githubApiUrl: string
   readonly githubServerUrl: string
   readonly repository?: { owner: string; repo: string }
@@ -107,6 +109,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const onDelete = oneOf<OnDelete>('on-delete', ['report', 'archive', 'delete'], 'report')
   const dryRun = bool('dry-run', false)
   const failOnError = bool('fail-on-error', true)
+  const plantumlStyle = oneOf<'board' | 'classic'>('plantuml-style', ['board', 'classic'], 'board')
 
   const appId = input('app-id')
   if (!appId) problem('app-id', 'is required: the App ID of your Feishu/Lark app (cli_…), from the developer console.')
@@ -201,6 +204,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     baseUrl,
     onDelete,
     failOnError,
+    plantumlStyle,
     githubApiUrl,
     githubServerUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     repository,
