@@ -12,9 +12,11 @@
 //   leaves a few rows to append: a larger table reaches this point already split into tables that each fit one call.
 import type { Block, BlockNode, DescendantRequest, TablePayload } from './model.js'
 import { BlockType } from './model.js'
+import { DOCX_LIMITS } from './limits.js'
 import { preOrder, requestToTree } from './tree.js'
 
-export const MAX_BLOCKS_PER_CALL = 1000
+/** Blocks one descendant call may create (DOCX_LIMITS.createDescendants). */
+export const MAX_BLOCKS_PER_CALL: number = DOCX_LIMITS.createDescendants
 
 export type WriteStep =
   | {

@@ -18,6 +18,7 @@
 //    deletion of [a, b), so earlier indices never move and a container (callout, cell) is never left empty.
 import { createHash } from 'node:crypto'
 import { type Block, BlockType, type DescendantRequest, PAYLOAD_KEY, TEXT_BLOCK_TYPES, type TextElement } from '../blocks/model.js'
+import { DOCX_LIMITS } from '../blocks/limits.js'
 import type { BlockUpdate } from '../feishu/docx.js'
 import { lcsPairs, weightedPairs } from './block-lcs.js'
 
@@ -29,7 +30,10 @@ export interface TreeNode {
 }
 
 export interface DiffKeys {
-  /** Canonical key of a block's own content (no ids, no children): equal for what we write and what we read. */
+  /**
+   * Canonical key of a block's own content (no ids, no children): equal for what we write and what we read.
+   * Production uses canonicalKey (src/blocks/canonical.ts), the one canonical form.
+   */
   own(block: Block): string
   /** Images only: the content hash of the asset the block shows (undefined when unknown). */
   asset?(block: Block): string | undefined
@@ -81,18 +85,18 @@ export interface DiffPlan {
 const POSITIONAL = new Set<number>([BlockType.table, 24 /* grid */])
 
 
-/** Style fields update_text / update_text_style can set, with their field codes and the server's defaults. */
+/**
+ * Style fields update_text / update_text_style can set, with their field codes and the server's defaults: the
+ * ones the canonical form compares (CONTROLLED.textStyle). `folded` (3) and `wrap` (5) are not ours to reset.
+ */
 const PATCHABLE_STYLE: { key: string; code: number; initial: unknown }[] = [
   { key: 'align', code: 1, initial: 1 },
   { key: 'done', code: 2, initial: false },
-  { key: 'folded', code: 3, initial: false },
   { key: 'language', code: 4, initial: 1 },
-  { key: 'wrap', code: 5, initial: false },
 ]
 
 /** Largest gap (old × new blocks) paired with the similarity-weighted DP; larger gaps pair by type. */
 const WEIGHTED_GAP_LIMIT = 40_000
-const DESCENDANT_LIMIT = 1000
 
 export function isTextLike(type: number): boolean {
   return TEXT_BLOCK_TYPES.has(type)
@@ -452,8 +456,8 @@ function editInPlace(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | unde
 /** Rough write calls to delete and recreate a subtree. */
 function replaceCost(node: TreeNode): number {
   const size = subtreeSize(node)
-  let cost = 1 + Math.ceil(size / DESCENDANT_LIMIT)
-  if (node.block.block_type === BlockType.table && size > DESCENDANT_LIMIT) {
+  let cost = 1 + Math.ceil(size / DOCX_LIMITS.createDescendants)
+  if (node.block.block_type === BlockType.table && size > DOCX_LIMITS.createDescendants) {
     const rows = Number((node.block.table as { property?: { row_size?: number } })?.property?.row_size ?? 0)
     cost += rows // roughly one insert_table_row per row past the first chunk
   }

@@ -28,11 +28,13 @@
 // fetched: the emulator world is offline and fetching arbitrary URLs from CI is a policy question; they
 // become a paragraph linking to the image, with a warning.
 import { createHash } from 'node:crypto'
+import { canonicalKey } from '../blocks/canonical.js'
 import { type Block, BlockType, type DescendantRequest, type TextElement } from '../blocks/model.js'
 import { FeishuError } from '../feishu/client.js'
 import { type BatchUpdateRequest, type BlockUpdate, DOCX_LIMITS, type DocxApi } from '../feishu/docx.js'
 import { type MediaApi, MediaTooLargeError, UPLOAD_ALL_MAX_BYTES } from '../feishu/media.js'
 import {
+  type DiffKeys,
   type DiffPlan,
   descendantsOf,
   Fingerprints,
@@ -44,8 +46,7 @@ import {
   treeFromDescendants,
   walkTree,
 } from './block-diff.js'
-import { canonicalKeys } from './block-keys.js'
-import { buildMarkerBlocks, MARKER_TEXT_ID, markerElements, type Provenance, readMarker } from './marker.js'
+import { buildMarkerBlocks, contentHashOf, MARKER_TEXT_ID, markerElements, type Provenance, readMarker } from './marker.js'
 
 export type { Provenance } from './marker.js'
 
@@ -207,22 +208,25 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
   const oldImages = existing?.marker?.images ?? {}
   /** Desired images whose upload failed: they stay empty blocks until the next run. */
   const failed = new Set<string>()
-  const keys = canonicalKeys((block) => {
-    const asset = assets.get(block.block_id)
-    if (asset) return failed.has(block.block_id) ? 'empty' : asset.hash
-    const token = (block.image as { token?: string } | undefined)?.token
-    if (!token) return 'empty'
-    return oldImages[token] ?? `token:${token}`
-  })
+  const keys: DiffKeys = {
+    own: canonicalKey,
+    asset: (block) => {
+      const asset = assets.get(block.block_id)
+      if (asset) return failed.has(block.block_id) ? 'empty' : asset.hash
+      const token = (block.image as { token?: string } | undefined)?.token
+      if (!token) return 'empty'
+      return oldImages[token] ?? `token:${token}`
+    },
+  }
   const fp = new Fingerprints(keys)
-  let contentHash = fp.list(body).slice(0, 32)
+  let contentHash = contentHashOf(fp, body)
 
   // 3. What the page has.
   const page: TreeNode = existing?.tree ?? { id: documentId, block: { block_id: documentId, block_type: BlockType.page }, children: [] }
   const markerNode = existing?.marker ? page.children[0] : undefined
   const markerTextNode = markerNode && markerNode.children.length === 1 && markerNode.children[0]!.block.block_type === BlockType.text ? markerNode.children[0] : undefined
   const remoteBody = markerNode ? page.children.slice(1) : page.children
-  const remoteHash = fp.list(remoteBody).slice(0, 32)
+  const remoteHash = contentHashOf(fp, remoteBody)
   const remoteEdited = existing?.marker !== undefined && existing.marker.contentHash !== remoteHash
 
   // 4. The plan. With a well-formed marker the body is diffed on its own (indices shifted by one) and the
@@ -304,7 +308,7 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
       }
     }
     // The marker records the body as written: with an image left empty, the hash of that body.
-    if (failed.size > 0) contentHash = new Fingerprints(keys).list(body).slice(0, 32)
+    if (failed.size > 0) contentHash = contentHashOf(new Fingerprints(keys), body)
 
     // The marker's final text: hash of the body now written, and the image table.
     const final: Provenance = { ...input.provenance, contentHash, images }
