@@ -18,6 +18,7 @@ import type { WikiApi, WikiNode } from '../feishu/wiki.js'
 import type { Settings } from '../settings.js'
 import { type ConvertedSource, convertSource } from './convert.js'
 import { type DocsSet, isRepoDirectory, loadAsset } from './docs.js'
+import type { Whiteboards } from './diagrams.js'
 import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from './generated.js'
 import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from './links.js'
@@ -34,6 +35,8 @@ export interface EngineContext {
   wiki: WikiApi
   docx: DocxApi
   media: MediaApi
+  /** Diagrams into whiteboards, for the whole run. */
+  whiteboards: Whiteboards
   log: Log
   clock: Clock
   spaceId: string
@@ -307,6 +310,7 @@ class Run {
       conversion: converted.conversion,
       provenance: this.provenance(p.page),
       loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
+      whiteboards: this.ctx.whiteboards,
       dryRun,
     })
   }
@@ -318,6 +322,7 @@ class Run {
       const existing = this.created.has(p.key) ? undefined : await this.existingDocument(p, documentId)
       const sync = await this.syncPage(p, result, documentId, existing, false)
       for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w })
+      for (const w of sync.lineWarnings) result.warnings.push({ line: w.line, column: 1, message: w.message })
       if (sync.status === 'created') result.status = 'created'
       else if (sync.status === 'updated') result.status = 'updated'
       if (sync.remoteEdited) result.remoteEdited = true

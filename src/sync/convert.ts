@@ -33,6 +33,9 @@ export function convertSource(markdown: string, repoPath: string, resolveLink: (
       assets: result.fillables.flatMap((fill) =>
         fill.kind === 'diagram' ? [] : [{ blockId: fill.blockId, alt: fill.alt, ...(fill.kind === 'local' ? { repoPath: fill.path } : { url: fill.src }) }],
       ),
+      diagrams: result.fillables.flatMap((fill) =>
+        fill.kind === 'diagram' ? [{ blockId: fill.blockId, syntax: fill.syntax, code: fill.code, fallback: fill.fallback, line: fill.line }] : [],
+      ),
     },
     warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),

@@ -4,6 +4,7 @@
 //   → decide what changed (push compare, or everything)
 //   → scan the wiki under parent-node (remote.ts) → plan (plan.ts) → safety cap
 //   → carry it out, or describe it in a dry run (apply.ts) → results for the report
+import { createBoardApi } from '../feishu/board.js'
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
 import { createDocxApi } from '../feishu/docx.js'
 import { createMediaApi } from '../feishu/media.js'
@@ -13,6 +14,7 @@ import { type GitHubClient, createGitHubClient } from '../github/client.js'
 import { pageLogLine } from '../report/pages.js'
 import type { Settings } from '../settings.js'
 import { FEISHU_HINTS, describeError, executePlan } from './apply.js'
+import { Whiteboards } from './diagrams.js'
 import type { GitHubLinkBase } from './links.js'
 import { type Changes, planSync } from './plan.js'
 import { scanWiki } from './remote.js'
@@ -34,6 +36,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   const wiki = new WikiApi(client)
   const docx = createDocxApi(client)
   const media = createMediaApi(client)
+  const whiteboards = new Whiteboards(createBoardApi(client), settings.plantumlStyle)
   const wikiPrefix = wikiUrlPrefix(settings.baseUrl)
   const notes: string[] = []
 
@@ -109,6 +112,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         wiki,
         docx,
         media,
+        whiteboards,
         log,
         clock: ctx.clock,
         spaceId,

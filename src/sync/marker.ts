@@ -9,7 +9,11 @@
 // does). Its query string carries what a later run needs, invisibly to readers:
 //   feishu_wiki_sync=<hash of the normalised body the action last wrote>
 //   path=<repo path>              (recognise our own pages by source file)
-//   images=<file_token>.<asset hash>,…   (which uploaded image holds which local asset: see document.ts)
+//   images=<token>.<content hash>,…      (what fills each fillable block we filled: an image's file_token → the
+//                                         hash of the uploaded file, a whiteboard's id → the hash of its
+//                                         diagram source; see document.ts)
+//   refused=<diagram hash>.<code>,…      (diagrams Feishu refused to parse, published as code: not retried
+//                                         until their source changes)
 // GitHub ignores unknown query parameters on blob URLs, so the link still opens the file.
 //
 // Link URLs in text elements must be percent-encoded ("需要 url_encode",
@@ -25,8 +29,13 @@ export interface Provenance {
   sourceUrl: string
   /** Hash of the normalised body blocks the action last wrote. */
   contentHash: string
-  /** file_token → content hash of the local asset uploaded into that token (only images we uploaded). */
+  /**
+   * Token → content hash of what this action filled it with: an image's file_token → its file's hash, a
+   * whiteboard's id (a board block's token) → its diagram source's hash. Named `images` since before whiteboards.
+   */
   images?: Record<string, string>
+  /** Diagram source hash → the Feishu error code that refused it (2890001/2890002): published as its code block. */
+  refused?: Record<string, number>
 }
 
 /**
@@ -42,6 +51,7 @@ export function contentHashOf(fingerprints: Fingerprints, body: TreeNode[]): str
 export const MARKER_HASH_PARAM = 'feishu_wiki_sync'
 const PATH_PARAM = 'path'
 const IMAGES_PARAM = 'images'
+const REFUSED_PARAM = 'refused'
 
 export const MARKER_CALLOUT_ID = 'fws_marker'
 export const MARKER_TEXT_ID = 'fws_marker_text'
@@ -55,6 +65,10 @@ export function markerUrl(p: Provenance): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([token, hash]) => `${token}.${hash}`)
   if (images.length > 0) url.searchParams.set(IMAGES_PARAM, images.join(','))
+  const refused = Object.entries(p.refused ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([hash, code]) => `${hash}.${code}`)
+  if (refused.length > 0) url.searchParams.set(REFUSED_PARAM, refused.join(','))
   return url.toString()
 }
 
@@ -149,13 +163,19 @@ function provenanceFromLink(element: TextElement): Provenance | undefined {
     const dot = pair.lastIndexOf('.')
     if (dot > 0) images[pair.slice(0, dot)] = pair.slice(dot + 1)
   }
-  for (const key of [MARKER_HASH_PARAM, PATH_PARAM, IMAGES_PARAM]) url.searchParams.delete(key)
+  const refused: Record<string, number> = {}
+  for (const pair of (url.searchParams.get(REFUSED_PARAM) ?? '').split(',')) {
+    const [hash, code] = pair.split('.')
+    if (hash && Number.isInteger(Number(code))) refused[hash] = Number(code)
+  }
+  for (const key of [MARKER_HASH_PARAM, PATH_PARAM, IMAGES_PARAM, REFUSED_PARAM]) url.searchParams.delete(key)
   const sourceUrl = url.toString()
   return {
     repoPath,
     sourceUrl,
     contentHash: hash,
     ...(Object.keys(images).length > 0 ? { images } : {}),
+    ...(Object.keys(refused).length > 0 ? { refused } : {}),
   }
 }
 
