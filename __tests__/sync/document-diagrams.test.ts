@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROUTE } from '../../emulator/feishu/index.js'
 import { createBoardApi } from '../../src/feishu/board.js'
 import { convertMarkdown } from '../../src/markdown/index.js'
-import { Whiteboards } from '../../src/sync/diagrams.js'
-import { readExistingDocument, syncDocument } from '../../src/sync/document.js'
+import { Whiteboards } from '../../src/sync/apply/diagrams.js'
+import { readExistingDocument, syncDocument } from '../../src/sync/apply/document.js'
 import { type Harness, provenance, startHarness } from './document-helpers.js'
 
 let h: Harness

@@ -14,9 +14,9 @@
 //     the scope was withdrawn since, the failed drawing says so and the diagram falls back the same way.
 //   - Anything else (the service failing after the client's retries): code this run, tried again next run.
 import { createHash } from 'node:crypto'
-import type { BlockContent } from '../blocks/model.js'
-import { BOARD_ERRORS, BOARD_SCOPE, type BoardApi, type DiagramStyle, type DiagramSyntax } from '../feishu/board.js'
-import { FeishuError } from '../feishu/client.js'
+import type { BlockContent } from '../../blocks/model.js'
+import { BOARD_ERRORS, BOARD_SCOPE, type BoardApi, type DiagramStyle, type DiagramSyntax } from '../../feishu/board.js'
+import { FeishuError } from '../../feishu/client.js'
 
 /** One diagram of the conversion: the board block it fills, its source and the code block to show instead. */
 export interface DiagramRef {
