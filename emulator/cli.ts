@@ -27,6 +27,8 @@ const world = await startSeededWorld({
   repo: values.repo,
   environment: values.environment,
   feishu: { latencyMs: Number(values['latency-ms']) },
+  // The repository secret holds the seed token, as after `feishu-wiki-sync auth --repo <repo>`.
+  seedSecret: {},
 })
 
 const control = new EmulatorServer(

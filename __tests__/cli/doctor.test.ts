@@ -148,7 +148,9 @@ describe('doctor', () => {
     const missing = await runCli(flags(w), io(w, clock, cwd))
     expect(missing.code).toBe(1)
     expect(missing.stdout).toContain(`[failed]   Refresh token secret: the environment '${ENV}' secret ${SECRET} of ${REPO} does not exist.`)
-    expect(missing.stdout).toContain(`fix: Authorize once: npx feishu-wiki-sync auth --repo ${REPO} --app-id cli_emulator --environment ${ENV}`)
+    expect(missing.stdout).toContain(
+      `fix: Authorize once: npx feishu-wiki-sync auth --repo ${REPO} --environment ${ENV} --app-id cli_emulator --base-url ${w.feishu.url} --github-api-url ${w.github.url}`,
+    )
 
     await storeSecret(w)
     clock.advance(6 * DAY)
@@ -161,7 +163,7 @@ describe('doctor', () => {
     const eight = await runCli(flags(w), io(w, clock, cwd))
     expect(eight.code).toBe(1)
     expect(eight.stdout).toMatch(/\[failed\] {3}Refresh token secret: FEISHU_REFRESH_TOKEN was last updated 8 days ago .*most likely expired/)
-    expect(eight.stdout).toContain(`fix: Authorize again: npx feishu-wiki-sync auth --repo ${REPO} --app-id cli_emulator --environment ${ENV}`)
+    expect(eight.stdout).toContain(`fix: Authorize again: npx feishu-wiki-sync auth --repo ${REPO} --environment ${ENV} --app-id cli_emulator --base-url`)
     noTokenCalls(w)
   })
 

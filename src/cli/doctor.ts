@@ -270,7 +270,7 @@ async function checkGitHub(
     add({ level: 'warning', title: 'Refresh token secret', message: `could not read its metadata: ${messageOf(error)}` })
     return
   }
-  const reauthorize = reauthorizeCommand(secret, repoName, baseUrl).replace('--app-id <app-id>', `--app-id ${appId ?? '<app-id>'}`)
+  const reauthorize = reauthorizeCommand(secret, { repository: repoName, appId, baseUrl, githubApiUrl: o.githubApiUrl, command: io.command })
   if (!metadata) {
     add({
       level: 'failed',

@@ -2,7 +2,7 @@
 // Nothing secret goes in: values come from settings fields that are not secrets, and the runner's masks
 // cover the rest.
 import * as core from '@actions/core'
-import type { KeepaliveWarning } from '../keepalive.js'
+import type { WorkflowWarning } from '../keepalive.js'
 import type { Settings } from '../settings.js'
 import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
@@ -21,8 +21,8 @@ export interface RunReport {
   settings?: Settings
   identity?: 'user' | 'app'
   rotation?: RotationReport
-  /** The workflow's schedule does not keep the token alive. */
-  keepalive?: KeepaliveWarning
+  /** What in the running workflow can break the token chain (no concurrency group, no schedule, …). */
+  workflowWarnings?: WorkflowWarning[]
   publish?: PublishResult
   /** Why publishing did not happen (rotate-only, or not available). */
   publishSkipped?: string
@@ -36,9 +36,13 @@ export async function writeReport(report: RunReport): Promise<void> {
   const summary = core.summary
   summary.addHeading('Feishu wiki sync', 2)
   if (report.failure) {
-    const { guidance, step } = report.failure
-    summary.addRaw(`<p><strong>❌ ${escapeHtml(guidance.title)}</strong> (step: ${step})</p>`, true)
+    const { guidance } = report.failure
+    summary.addRaw(`<p><strong>❌ ${escapeHtml(guidance.title)}</strong></p>`, true)
     summary.addList(guidance.lines.map(inlineHtml))
+    if (guidance.causes) {
+      summary.addRaw(`<p>${inlineHtml(guidance.causes.heading)}</p>`, true)
+      summary.addList(guidance.causes.items.map(inlineHtml))
+    }
   }
   if (report.identity) {
     summary.addRaw(
@@ -46,7 +50,8 @@ export async function writeReport(report: RunReport): Promise<void> {
       true,
     )
   }
-  if (report.rotation) writeRotation(report.rotation, report.keepalive)
+  if (report.rotation) writeRotation(report.rotation)
+  if (report.workflowWarnings?.length) writeWorkflowWarnings(report.workflowWarnings)
   if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
   else if (report.publishSkipped) summary.addRaw(`<p>Publishing: ${escapeHtml(report.publishSkipped)}</p>`, true)
   try {
@@ -64,7 +69,7 @@ export async function writeReport(report: RunReport): Promise<void> {
   for (const [name, value] of Object.entries(pages)) core.setOutput(name, value)
 }
 
-function writeRotation(rotation: RotationReport, keepalive?: KeepaliveWarning): void {
+function writeRotation(rotation: RotationReport): void {
   const expires = rotation.refreshTokenExpiresAt
   const deadline = new Date(expires.getTime() - DEADLINE_MARGIN_MS)
   core.summary.addHeading('Token rotation', 3)
@@ -86,10 +91,33 @@ function writeRotation(rotation: RotationReport, keepalive?: KeepaliveWarning): 
     '<p>The refresh token expires if no run uses it before then; a daily schedule keeps it alive.</p>',
     true,
   )
-  if (keepalive) {
-    const text = `${keepalive.message}${keepalive.fix ? ` ${keepalive.fix}` : ''}`
-    core.summary.addRaw(`<p>⚠️ <strong>Keep-alive:</strong> ${inlineHtml(text)} (${escapeHtml(keepalive.file)})</p>`, true)
-    core.warning(text, { title: 'Refresh token keep-alive', file: keepalive.file, startLine: keepalive.line })
+}
+
+const WARNING_TITLE: Record<string, string> = {
+  concurrency: 'Concurrency',
+  schedule: 'Schedule (keep-alive)',
+  environment: 'Where the token is kept',
+  'secret-environment': 'Where the token is kept',
+  'secret-name': 'Secret name',
+}
+
+/** Each problem of the workflow as a warning annotation on its line, and in the summary with its YAML fix. */
+function writeWorkflowWarnings(warnings: WorkflowWarning[]): void {
+  core.summary.addRaw(`<h3>⚠️ The workflow can break the token chain</h3>`, true)
+  for (const warning of warnings) {
+    const title = WARNING_TITLE[warning.check] ?? warning.check
+    const where = `${warning.file}${warning.line ? `, line ${warning.line}` : ''}`
+    core.summary.addRaw(`<p><strong>${escapeHtml(title)}:</strong> ${inlineHtml(warning.message)} <em>(${escapeHtml(where)})</em></p>`, true)
+    if (warning.fix) {
+      const [prose, ...yaml] = warning.fix.split('\n')
+      core.summary.addRaw(`<p>${inlineHtml(prose!)}</p>`, true)
+      if (yaml.length > 0) core.summary.addRaw(`<pre>${escapeHtml(yaml.join('\n'))}</pre>`, true)
+    }
+    core.warning(`${warning.message}${warning.fix ? `\n${warning.fix}` : ''}`, {
+      title: `Workflow: ${title}`,
+      file: warning.file,
+      startLine: warning.line,
+    })
   }
 }
 
