@@ -4,7 +4,7 @@ import { actionClock } from './clock.js'
 import { maskSecret } from './mask.js'
 import { type RunReport, writeReport } from './report/index.js'
 import { SettingsError, type Settings, envInputReader, readSettings } from './settings.js'
-import { ExitCode, GuidedError, describeSecret, guidanceText } from './token-guidance.js'
+import { ExitCode, GuidedError, describeSecret, failureGuidance, guidanceText } from './token-guidance.js'
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const clock = actionClock(env)
@@ -52,7 +52,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       const feishu = new FeishuClient({ baseUrl: settings.baseUrl, accessToken: () => accessToken, clock })
       report.publish = await publishDocs({ settings, docs, feishu, clock, log: actionLog })
       if (report.publish.counts.failed > 0 && settings.failOnError) {
-        core.setFailed(`${report.publish.counts.failed} page(s) failed to publish; see the job summary.`)
+        core.setFailed(`${report.publish.counts.failed} of ${report.publish.pages.length} pages failed to publish; each has its own annotation, and the job summary lists them first.`)
       }
     }
   } catch (error) {
@@ -76,9 +76,7 @@ function guidanceFor(error: unknown, step: string): GuidedError['guidance'] {
   if (error instanceof SettingsError) {
     return { title: 'Invalid inputs (nothing was spent or written)', lines: error.message.split('\n'), exitCode: ExitCode.invalidInput }
   }
-  const message = error instanceof Error ? error.message : String(error)
-  const title = step === 'validate' ? 'Preflight failed (the refresh token was not spent)' : `The ${step} step failed`
-  return { title, lines: [message], exitCode: ExitCode.failed }
+  return failureGuidance(error, step)
 }
 
 export type { Settings }

@@ -217,3 +217,85 @@ export function missingSecretGuidance(secret: SecretSettings, context: CommandCo
 function consoleUrl(baseUrl: string | undefined): string {
   return baseUrl?.includes('larksuite') ? 'https://open.larksuite.com/app' : 'https://open.feishu.cn/app'
 }
+
+// ---- failures that are not about the token chain ------------------------------------------------------------------
+
+/**
+ * Feishu codes a run can meet outside the token endpoint, in words
+ * (https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code,
+ * https://open.feishu.cn/document/server-docs/docs/wiki-v2/wiki-qa).
+ */
+export const FEISHU_CODE_MEANING: Record<number, string> = {
+  131002: 'a parameter is wrong',
+  131005: 'not found: no such wiki space or node, or it is not visible to this identity',
+  131006: 'permission denied on the wiki space or node',
+  131011: 'the page needs delete approval',
+  1770002: 'the document does not exist',
+  1770032: 'no permission on the document',
+  99991400: 'too many requests (rate limited)',
+  99991663: 'the access token is invalid',
+  99991668: 'the access token is invalid or has expired',
+  99991672: 'the app lacks an API scope',
+  99991679: 'the user has not granted a needed scope',
+}
+
+/** The step names a person reads; main.ts tracks the step by its internal name. */
+const STEP_TITLE: Record<string, string> = {
+  validate: 'Preflight failed (the refresh token was not spent)',
+  rotate: 'Refreshing the Feishu token failed',
+  persist: 'Saving the new refresh token failed',
+  authenticate: "Getting the app's tenant access token failed",
+  publish: 'Publishing stopped (the refresh token was rotated and saved)',
+}
+
+/**
+ * Nothing reached the server: the name does not resolve, the connection was refused, the URL or port is unusable.
+ * Retrying does not help; the URL or the network must change.
+ */
+export function notSentReason(error: unknown): string | undefined {
+  const texts: string[] = []
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const err = e as { code?: unknown; message?: unknown; cause?: unknown }
+    if (typeof err.code === 'string') texts.push(err.code)
+    if (typeof err.message === 'string') texts.push(err.message)
+    e = err.cause
+  }
+  const all = texts.join(' ')
+  if (/\bENOTFOUND\b|\bEAI_AGAIN\b|getaddrinfo/.test(all)) return 'the host name does not resolve (DNS)'
+  if (/\bECONNREFUSED\b/.test(all)) return 'the connection was refused: nothing listens at that address and port'
+  if (/\bEHOSTUNREACH\b|\bENETUNREACH\b/.test(all)) return 'the network cannot reach that host'
+  if (/bad port|ERR_INVALID_URL|Invalid URL/i.test(all)) return 'the URL or its port is not usable'
+  return undefined
+}
+
+/** Advice for a request that was never sent to `what` at `url` (the flag or input that names it). */
+export function notSentAdvice(reason: string, what: { service: string; url?: string; setting: string }): string {
+  return (
+    `Nothing reached ${what.service}${what.url ? ` at ${what.url}` : ''}: ${reason}. Check ${what.setting} ` +
+    '(and the network, proxy or firewall of this machine); nothing was spent or changed.'
+  )
+}
+
+/** Guidance for an error that carries none: the step in words, Feishu codes with their meaning, and what to check. */
+export function failureGuidance(error: unknown, step: string): RefreshGuidance {
+  const title = STEP_TITLE[step] ?? 'The run failed'
+  let message = error instanceof Error ? error.message : String(error)
+  const feishu = feishuErrorIn(error)
+  if (feishu?.code !== undefined) {
+    const meaning = FEISHU_CODE_MEANING[feishu.code]
+    const said = `Feishu answered with code ${feishu.code}${meaning ? ` (${meaning})` : ''}${feishu.logId ? `; Feishu log id ${feishu.logId}` : ''}`
+    message = message.includes(feishu.message) ? message.replace(feishu.message, said) : `${message} (${said})`
+  }
+  const notSent = notSentReason(error)
+  const lines = [message]
+  if (notSent) lines.unshift(notSentAdvice(notSent, { service: 'the server', setting: '`base-url` and `github-api-url`' }))
+  return { title, lines, exitCode: ExitCode.failed }
+}
+
+function feishuErrorIn(error: unknown): { code?: number; message: string; logId?: string } | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof Error && e.name === 'FeishuError') return e as Error & { code?: number; logId?: string }
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}

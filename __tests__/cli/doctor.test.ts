@@ -174,7 +174,7 @@ describe('doctor', () => {
     const r = await runCli(['doctor', '--base-url', w.feishu.url, '--github-api-url', w.github.url], io(w, clock, cwd))
     expect(r.code, r.all).toBe(0)
     expect(r.stdout).toContain(
-      `Checking ${REPO}: environment '${ENV}' secret ${SECRET}, app cli_emulator, ${w.feishu.url}\n  using app-id (from .github/workflows/sync.yaml), secret-environment (from .github/workflows/sync.yaml), repository (from git remote origin)`,
+      `Checking ${REPO}: environment '${ENV}' secret ${SECRET}, app cli_emulator, ${w.feishu.url}\n  workflow read: .github/workflows/sync.yaml\n  using app-id (from .github/workflows/sync.yaml), secret-environment (from .github/workflows/sync.yaml), repository (from git remote origin)`,
     )
     expect(r.stdout).not.toContain('ci.yml')
     noTokenCalls(w)

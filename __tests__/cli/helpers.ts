@@ -39,6 +39,7 @@ export function startCli(argv: string[], io: Partial<CliIO> = {}): CliRun {
     runCommand: async () => undefined,
     cwd: process.cwd(),
     command: 'npx feishu-wiki-sync',
+    onInterrupt: () => () => {},
   }
   const exit = main(argv, {
     ...defaults,

@@ -28,6 +28,8 @@ export interface CliIO {
   callbackTimeoutMs: number
   /** The command as the user typed it (`npx feishu-wiki-sync`, `node dist/cli/index.js`), for printed commands. */
   command: string
+  /** Call `handler` on Ctrl-C (then exit 130); returns a function that removes it. */
+  onInterrupt(handler: () => void): () => void
 }
 
 export function defaultIO(): CliIO {
@@ -45,6 +47,14 @@ export function defaultIO(): CliIO {
     runCommand,
     callbackTimeoutMs: 10 * 60_000,
     command: invokedAs(process.argv[1], process.env, process.cwd()),
+    onInterrupt: (handler) => {
+      const listener = () => {
+        handler()
+        process.exit(130)
+      }
+      process.once('SIGINT', listener)
+      return () => void process.off('SIGINT', listener)
+    },
   }
 }
 

@@ -6,7 +6,7 @@ import type { WorkflowWarning } from '../keepalive.js'
 import type { Settings } from '../settings.js'
 import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
-import { pagesOutputs, writePagesSummary } from './pages.js'
+import { inlineMarkup, pagesOutputs, writeFailedPagesLead, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
   secretDescription: string
@@ -32,9 +32,10 @@ export interface RunReport {
 /** A run must start this long before the refresh token expires, to leave time for queueing and the refresh. */
 const DEADLINE_MARGIN_MS = 60 * 60 * 1000
 
-export async function writeReport(report: RunReport): Promise<void> {
+export async function writeReport(report: RunReport, now: Date = new Date()): Promise<void> {
   const summary = core.summary
   summary.addHeading('Feishu wiki sync', 2)
+  // What needs a person comes first: a failure and its fix, failed pages, then what in the workflow can break the chain.
   if (report.failure) {
     const { guidance } = report.failure
     summary.addRaw(`<p><strong>❌ ${escapeHtml(guidance.title)}</strong></p>`, true)
@@ -44,14 +45,21 @@ export async function writeReport(report: RunReport): Promise<void> {
       summary.addList(guidance.causes.items.map(inlineHtml))
     }
   }
+  if (report.publish) {
+    writeFailedPagesLead(summary, report.publish)
+    annotateFailedPages(report.publish)
+  }
+  if (report.workflowWarnings?.length) writeWorkflowWarnings(report.workflowWarnings)
+  if (!report.failure && !report.publish?.counts.failed && !report.workflowWarnings?.length) {
+    summary.addRaw(`<p>✅ ${report.publish ? 'Everything was published' : 'Done'}; nothing needs you.</p>`, true)
+  }
   if (report.identity) {
     summary.addRaw(
       `<p>Identity: ${report.identity === 'user' ? 'the authorizing user (user access token, rotated refresh token)' : 'the app (tenant access token; the app must be a member of the wiki space)'}</p>`,
       true,
     )
   }
-  if (report.rotation) writeRotation(report.rotation)
-  if (report.workflowWarnings?.length) writeWorkflowWarnings(report.workflowWarnings)
+  if (report.rotation) writeRotation(report.rotation, now)
   if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
   else if (report.publishSkipped) summary.addRaw(`<p>Publishing: ${escapeHtml(report.publishSkipped)}</p>`, true)
   try {
@@ -69,7 +77,20 @@ export async function writeReport(report: RunReport): Promise<void> {
   for (const [name, value] of Object.entries(pages)) core.setOutput(name, value)
 }
 
-function writeRotation(rotation: RotationReport): void {
+/** One error annotation per failed file, on its line when the reason names one. */
+function annotateFailedPages(result: PublishResult): void {
+  for (const page of result.pages) {
+    if (page.status !== 'failed') continue
+    const line = /\bline (\d+)\b/.exec(page.reason ?? '')?.[1]
+    const file = page.path.endsWith('/') ? undefined : page.path
+    core.error(page.reason ?? 'failed to publish', {
+      title: `Not published: ${page.path}`,
+      ...(file ? { file, ...(line ? { startLine: Number(line) } : {}) } : {}),
+    })
+  }
+}
+
+function writeRotation(rotation: RotationReport, now: Date): void {
   const expires = rotation.refreshTokenExpiresAt
   const deadline = new Date(expires.getTime() - DEADLINE_MARGIN_MS)
   core.summary.addHeading('Token rotation', 3)
@@ -82,15 +103,32 @@ function writeRotation(rotation: RotationReport): void {
     ],
     [
       escapeHtml(rotation.secretDescription),
-      `${rotation.result}${rotation.attempts > 1 ? ` (after ${rotation.attempts} attempts)` : ''}${rotation.updatedAt ? `, GitHub shows it updated ${rotation.updatedAt}` : ''}`,
-      expires.toISOString(),
-      deadline.toISOString(),
+      `${rotation.result}${rotation.attempts > 1 ? ` (after ${rotation.attempts} attempts)` : ''}${rotation.updatedAt ? `; GitHub shows it updated ${escapeHtml(formatTime(new Date(rotation.updatedAt), now))}` : ''}`,
+      escapeHtml(formatTime(expires, now)),
+      escapeHtml(formatTime(deadline, now)),
     ],
   ])
   core.summary.addRaw(
-    '<p>The refresh token expires if no run uses it before then; a daily schedule keeps it alive.</p>',
+    `<p><em>Next run needed by</em>: the next run must start before then, or the chain ends and someone must re-authorize. ` +
+      'The new refresh token dies unused at its expiry; the hour before it is left for the run to be queued and to refresh. ' +
+      'A daily schedule keeps it alive.</p>',
     true,
   )
+}
+
+/** "2026-12-13 06:04 UTC (in 7 days)": readable, unambiguous, and relative to now. */
+export function formatTime(time: Date, now: Date = new Date()): string {
+  if (Number.isNaN(time.getTime())) return 'unknown'
+  const absolute = `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  const ms = time.getTime() - now.getTime()
+  const abs = Math.abs(ms)
+  const minutes = Math.round(abs / 60_000)
+  const hours = Math.round(abs / 3_600_000)
+  const days = Math.round(abs / 86_400_000)
+  const span =
+    minutes < 1 ? 'just now' : minutes < 60 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : hours < 48 ? `${hours} hour${hours === 1 ? '' : 's'}` : `${days} days`
+  if (span === 'just now') return `${absolute} (just now)`
+  return `${absolute} (${ms > 0 ? `in ${span}` : `${span} ago`})`
 }
 
 const WARNING_TITLE: Record<string, string> = {
@@ -125,7 +163,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-/** Escaped text with `code` spans, for messages that name commands and inputs. */
+/** Escaped text with `code` spans and linked URLs, for messages that name commands, inputs and pages. */
 export function inlineHtml(text: string): string {
-  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>')
+  return inlineMarkup(escapeHtml(text))
 }
