@@ -62,7 +62,8 @@ export async function runDoctor(o: DoctorOptions, io: CliIO): Promise<number> {
 
   // ---- the workflow file(s): local, and a source of defaults for everything else ----------------------------
   const workflowChecks: Check[] = []
-  const workflows = readWorkflows(o, io, (c) => workflowChecks.push(c))
+  const notJudged: string[] = []
+  const workflows = readWorkflows(o, io, (c) => workflowChecks.push(c), notJudged)
   const primary = workflows[0]
   const wf = primary?.inspection
   const from = primary ? ` (from ${primary.file})` : ''
@@ -99,6 +100,7 @@ export async function runDoctor(o: DoctorOptions, io: CliIO): Promise<number> {
       (workflows.length ? `\n  workflow${workflows.length > 1 ? 's' : ''} read: ${workflows.map((w) => w.file).join(', ')}` : '') +
       (noted.length ? `\n  using ${noted.join(', ')}` : ''),
   )
+  for (const line of notJudged) io.out(line)
 
   for (const c of workflowChecks) add(c)
   if (o.environment !== undefined && wf?.secretEnvironment !== undefined && literal(wf.secretEnvironment)?.toLowerCase() !== o.environment.toLowerCase()) {
@@ -173,7 +175,7 @@ function syncsWithRealToken(inspection: WorkflowInspection): boolean {
   return refresh === undefined || /\bsecrets\s*(\.|\[)/.test(refresh)
 }
 
-function readWorkflows(o: DoctorOptions, io: CliIO, add: (c: Check) => void): FoundWorkflow[] {
+function readWorkflows(o: DoctorOptions, io: CliIO, add: (c: Check) => void, notJudged: string[]): FoundWorkflow[] {
   const found: FoundWorkflow[] = []
   const secretName = o.secretNameGiven ? o.secretName : undefined
   const report = (file: string, inspection: WorkflowInspection) => {
@@ -215,7 +217,7 @@ function readWorkflows(o: DoctorOptions, io: CliIO, add: (c: Check) => void): Fo
     }
   }
   for (const file of skipped) {
-    io.out(`Not judged: ${file} uses the action without a refresh token from a secret (a test or demo workflow); pass --workflow ${file} to check it anyway.`)
+    notJudged.push(`Not judged: ${file} uses the action without a refresh token from a secret (a test or demo workflow); pass --workflow ${file} to check it anyway.`)
   }
   if (found.length === 0) {
     add({
