@@ -42,7 +42,10 @@ const control = new EmulatorServer(
         status: 200,
         body: {
           secretMatchesLiveToken: live !== undefined && (repoSecret === live || envSecret === live),
-          refreshCalls: world.feishu.server.callsTo('authen.v2.oauth.token').length,
+          // Refreshes only: the same endpoint also answers the device flow's polls and code exchanges.
+          refreshCalls: world.feishu.server
+            .callsTo('authen.v2.oauth.token')
+            .filter((c) => (c.body as { grant_type?: string } | undefined)?.grant_type === 'refresh_token').length,
           schemaViolations: world.feishu.schemaViolations.length,
         },
       }
