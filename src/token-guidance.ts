@@ -199,16 +199,19 @@ export function chainBrokenGuidance(secret: SecretSettings, context: CommandCont
  * `secret-name`, or a setup that never ran `auth`). Spending the token now would leave the next run a spent one.
  */
 export function missingSecretGuidance(secret: SecretSettings, context: CommandContext, workflowReads?: string): RefreshGuidance {
-  const typo =
-    workflowReads && workflowReads.toUpperCase() !== secret.name.toUpperCase()
-      ? `The workflow passes \`refresh-token: \${{ secrets.${workflowReads} }}\`: set \`secret-name: ${workflowReads}\` (or remove \`secret-name\` if that is FEISHU_REFRESH_TOKEN).`
-      : `If \`secret-name\` has a typo, correct it: it must name the secret that \`refresh-token\` reads.`
+  const create = `create the secret with \`${reauthorizeCommand(secret, context)}\` on your machine: only \`auth\` creates it, so a run never starts a chain in a secret it did not read`
+  const mismatch = workflowReads !== undefined && workflowReads.toUpperCase() !== secret.name.toUpperCase()
+  // A name the user chose is more likely a typo; the default name on a first run more likely means `auth` never ran.
+  const typo = mismatch
+    ? `the workflow passes \`refresh-token: \${{ secrets.${workflowReads} }}\`: set \`secret-name: ${workflowReads}\`${workflowReads.toUpperCase() === 'FEISHU_REFRESH_TOKEN' ? ' (or remove `secret-name`)' : ''}`
+    : 'if `secret-name` has a typo, correct it: it must name the secret that `refresh-token` reads'
+  const firstSetup = !mismatch && secret.name.toUpperCase() === 'FEISHU_REFRESH_TOKEN'
   return {
     title: `The ${describeSecret(secret)} does not exist (the refresh token was not spent)`,
     exitCode: ExitCode.invalidInput,
     lines: [
-      `Fix: ${typo}`,
-      `First setup? Create the secret with \`${reauthorizeCommand(secret, context)}\`: only \`auth\` creates it, so the action never starts a chain in a secret it did not read.`,
+      `Fix: ${firstSetup ? create : typo}.`,
+      `${firstSetup ? 'Or, ' : 'First setup? Then '}${firstSetup ? typo : create}.`,
       `Why: this run would save the new refresh token into the ${describeSecret(secret, context.repository)}, which does not exist, so its refresh token cannot have come from there; the next run would read another, spent one.`,
     ],
   }

@@ -47,7 +47,8 @@ describe('a secret that does not exist is refused before the token is spent', ()
     expect(world.currentRefreshToken()).toBe(before)
     expect(run.outputs['token-rotated']).toBe('false')
     expect(run.summary).toContain(`environment '${ENVIRONMENT}' secret FEISHU_REFRESH_TOKN does not exist (the refresh token was not spent)`)
-    expect(run.summary).toContain('set <code>secret-name: FEISHU_REFRESH_TOKEN</code>')
+    // A chosen name that differs from what the workflow reads: the typo fix comes first.
+    expect(run.summary).toContain('<li>Fix: the workflow passes <code>refresh-token: ${{ secrets.FEISHU_REFRESH_TOKEN }}</code>: set <code>secret-name: FEISHU_REFRESH_TOKEN</code>')
     // The one command that creates the secret, with every value the action knows.
     expect(run.summary).toContain(
       `npx feishu-wiki-sync auth --repo ${REPO} --environment ${ENVIRONMENT} --app-id ${APP.appId} --secret-name FEISHU_REFRESH_TOKN --base-url ${world.feishu.url} --github-api-url ${world.github.url}`,
@@ -65,6 +66,8 @@ describe('a secret that does not exist is refused before the token is spent', ()
     expect(world.github.secretValue(REPO, 'FEISHU_REFRESH_TOKEN')).toBeUndefined()
     expect(run.summary).toContain('repository secret FEISHU_REFRESH_TOKEN does not exist')
     expect(run.summary).toContain(`<code>npx feishu-wiki-sync auth --repo ${REPO} --app-id ${APP.appId}`)
+    // The default name on a first run: `auth` comes first.
+    expect(run.summary).toContain('<li>Fix: create the secret with <code>npx feishu-wiki-sync auth')
     expect(run.summary).toContain('only <code>auth</code> creates it')
   })
 
