@@ -6,7 +6,7 @@ import type { WorkflowWarning } from '../keepalive.js'
 import type { Settings } from '../settings.js'
 import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
-import { inlineMarkup, pagesOutputs, writeFailedPagesLead, writePagesSummary } from './pages.js'
+import { inlineMarkup, pageLogLine, pagesOutputs, writeFailedPagesLead, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
   secretDescription: string
@@ -60,6 +60,8 @@ export async function writeReport(report: RunReport, now: Date = new Date()): Pr
     )
   }
   if (report.rotation) writeRotation(report.rotation, now)
+  // The complete list in the log, whatever the summary can hold.
+  for (const page of report.publish?.pages ?? []) core.info(pageLogLine(page))
   if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
   else if (report.publishSkipped) summary.addRaw(`<p>Publishing: ${escapeHtml(report.publishSkipped)}</p>`, true)
   try {
