@@ -32,7 +32,7 @@ export interface BenchRun {
 
 export async function startBenchWorld(options: { scale: number; latencyMs: number }): Promise<BenchWorld> {
   const clock = scaledClock(options.scale)
-  const seeded = await startSeededWorld({ feishu: { clock, latencyMs: options.latencyMs, rateLimits: true } })
+  const seeded = await startSeededWorld({ feishu: { clock, latencyMs: options.latencyMs, rateLimits: true }, seedSecret: {} })
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'fws-bench-'))
   fs.mkdirSync(path.join(workspace, 'docs'), { recursive: true })
   const parentNode = seeded.feishu.createNode(seeded.spaceId, { title: 'Handbook home', creator: 'someone-else' }).node_token

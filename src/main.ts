@@ -4,7 +4,7 @@ import { actionClock } from './clock.js'
 import { maskSecret } from './mask.js'
 import { type RunReport, writeReport } from './report/index.js'
 import { SettingsError, type Settings, envInputReader, readSettings } from './settings.js'
-import { ExitCode, GuidedError, describeSecret } from './token-guidance.js'
+import { ExitCode, GuidedError, describeSecret, failureGuidance, guidanceText } from './token-guidance.js'
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const clock = actionClock(env)
@@ -15,7 +15,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const settings = readSettings(envInputReader(env), env)
     for (const secret of [settings.appSecret, settings.refreshToken, settings.githubToken]) maskSecret(secret)
     report.settings = settings
-    const { loadDocs, openSecretStore, rotateRefreshToken, persistRefreshToken, checkKeepalive, getTenantAccessToken, FeishuClient, publishDocs } =
+    const { loadDocs, openSecretStore, rotateRefreshToken, persistRefreshToken, checkWorkflow, getTenantAccessToken, FeishuClient, publishDocs } =
       await import(/* webpackMode: "eager" */ './engine.js')
     const docs = settings.mode === 'rotate-only' ? undefined : await loadDocs(settings)
     const secretStore = settings.auth === 'user' ? await openSecretStore(settings, clock) : undefined
@@ -36,7 +36,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         refreshTokenExpiresAt: new Date(Date.now() + tokens.refreshTokenExpiresIn * 1000),
       }
       core.info(`Saved the new refresh token into the ${report.rotation.secretDescription} (${saved.result}).`)
-      report.keepalive = checkKeepalive(settings)
+      report.workflowWarnings = checkWorkflow(settings)
       accessToken = tokens.accessToken
     } else {
       step = 'authenticate'
@@ -52,12 +52,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       const feishu = new FeishuClient({ baseUrl: settings.baseUrl, accessToken: () => accessToken, clock })
       report.publish = await publishDocs({ settings, docs, feishu, clock, log: actionLog })
       if (report.publish.counts.failed > 0 && settings.failOnError) {
-        core.setFailed(`${report.publish.counts.failed} page(s) failed to publish; see the job summary.`)
+        core.setFailed(`${report.publish.counts.failed} of ${report.publish.pages.length} pages failed to publish; each has its own annotation, and the job summary lists them first.`)
       }
     }
   } catch (error) {
     report.failure = { step, guidance: guidanceFor(error, step) }
-    core.setFailed(`${report.failure.guidance.title}. ${report.failure.guidance.lines.join(' ')}`)
+    core.setFailed(guidanceText(report.failure.guidance))
     process.exitCode = report.failure.guidance.exitCode
   }
   // 5. Report: summary, outputs, annotations.
@@ -76,9 +76,7 @@ function guidanceFor(error: unknown, step: string): GuidedError['guidance'] {
   if (error instanceof SettingsError) {
     return { title: 'Invalid inputs (nothing was spent or written)', lines: error.message.split('\n'), exitCode: ExitCode.invalidInput }
   }
-  const message = error instanceof Error ? error.message : String(error)
-  const title = step === 'validate' ? 'Preflight failed (the refresh token was not spent)' : `The ${step} step failed`
-  return { title, lines: [message], exitCode: ExitCode.failed }
+  return failureGuidance(error, step)
 }
 
 export type { Settings }

@@ -472,7 +472,11 @@ export class AuthState {
       this.denyDevice(userCode)
       return page(`Denied (${userCode}).`)
     }
-    return page(`Authorize the app with code <b>${userCode}</b>? Add emulator_approve=1 or emulator_deny=1 to answer.`)
+    // Buttons for a person trying the emulator (`npm run playground`): a GET form adds emulator_approve or emulator_deny.
+    const code = userCode.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+    const form = (name: string, label: string) =>
+      `<form method="get" style="display:inline"><input type="hidden" name="user_code" value="${code}"><input type="hidden" name="${name}" value="1"><button type="submit">${label}</button></form>`
+    return page(`Authorize the app with code <b>${code}</b>?</p><p>${form('emulator_approve', 'Approve')} ${form('emulator_deny', 'Deny')}`)
   }
 
   // ---- GET /open-apis/authen/v1/authorize (accounts host) --------------------------------------------------------
