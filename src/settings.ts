@@ -115,6 +115,10 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
 
   const refreshToken = input('refresh-token') || undefined
   const githubToken = input('github-token') || undefined
+  // It goes into an HTTP header, where fetch would refuse it and quote it in its error.
+  if (githubToken && !/^[\x20-\x7e]+$/.test(githubToken)) {
+    problem('github-token', 'holds a line break or another character that cannot be sent in an HTTP header: copy the token again (its value is not shown).')
+  }
   if (auth === 'user') {
     if (!refreshToken) {
       problem('refresh-token', 'is required with auth: user, e.g. ${{ secrets.FEISHU_REFRESH_TOKEN }}. Run `npx feishu-wiki-sync auth` once to create it.')

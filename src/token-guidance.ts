@@ -127,6 +127,15 @@ export function refreshFailureGuidance(
           'Re-run the job. If the re-run reports the token as already used, the first request did reach Feishu: re-authorize then.',
         ],
       }
+    case 'not-sent':
+      return {
+        title: 'The refresh request was not sent',
+        exitCode: ExitCode.retryLater,
+        lines: [
+          `The request to the Feishu token endpoint${baseUrl ? ` at ${baseUrl}` : ''} never left the runner (${detail}). Nothing reached Feishu, so the refresh token in the ${describeSecret(secret, repository)} was not spent and is intact.`,
+          'Check the runner\'s network (DNS, firewall, proxy) and the `base-url` input, then re-run the job. No re-authorization is needed.',
+        ],
+      }
     case 'not-allowed':
       return {
         title: 'Feishu refused the refresh',

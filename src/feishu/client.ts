@@ -5,6 +5,7 @@
 // HTTP 400 and rate limits with either 429 or 400 (https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code,
 // https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control).
 import { type Clock, timeoutSignal } from '../clock.js'
+import { redact, redactAndCut } from '../mask.js'
 import { type ApiClass, Pacer } from './pacer.js'
 
 export type { ApiClass } from './pacer.js'
@@ -142,8 +143,12 @@ export class FeishuClient {
     } catch (error) {
       event.networkError = describeNetworkError(error)
       this.options.onCall?.(event)
-      const message = `${req.endpoint}: no answer from ${url.host} (${event.networkError})`
-      return { kind: 'transient', error: new FeishuError(message, undefined, undefined, req.endpoint, undefined, true) }
+      // Refused before it left (DNS, connection refused, bad port, invalid header): certainly not done.
+      const notSent = requestNotSent(error)
+      const message = notSent
+        ? `${req.endpoint}: the request was not sent to ${url.host} (${event.networkError}); check the network and base-url`
+        : `${req.endpoint}: no answer from ${url.host} (${event.networkError})`
+      return { kind: 'transient', error: new FeishuError(message, undefined, undefined, req.endpoint, undefined, !notSent) }
     }
 
     const logId = response.headers.get('x-tt-logid') ?? undefined
@@ -166,8 +171,9 @@ export class FeishuClient {
     this.options.onCall?.(event)
 
     if (code === 0 && response.ok) return { kind: 'ok', data: json?.data ?? {} }
-    const msg = typeof json?.msg === 'string' ? json.msg : text.slice(0, 200) || response.statusText
-    const describe = `${req.endpoint} failed: ${code !== undefined && !Number.isNaN(code) ? `code ${code}, ` : ''}HTTP ${response.status}, ${msg}${logId ? ` (x-tt-logid ${logId})` : ''}`
+    // Whatever the server said is redacted before it is cut: a proxy may echo the request, token included.
+    const msg = redactAndCut(typeof json?.msg === 'string' ? json.msg : text.replace(/\s+/g, ' ') || response.statusText, 200)
+    const describe = `${req.endpoint} failed: ${code !== undefined && !Number.isNaN(code) ? `code ${code}, ` : ''}HTTP ${response.status}, ${msg}${logId ? ` (x-tt-logid ${redact(logId)})` : ''}`
     if (event.throttled) {
       const reset = Number(response.headers.get('x-ogw-ratelimit-reset'))
       return {
@@ -200,11 +206,55 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * What went wrong with a request that got no answer, for a message. Never the request itself: fetch's own
+ * "invalid header value" error quotes the header, token included.
+ */
 export function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError') return 'timed out'
+    if (/invalid header value|header name/i.test(error.message)) return 'a request header holds a character HTTP does not allow (a line break in a token?)'
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause
-    return cause?.code ?? cause?.message ?? error.message
+    return redact(cause?.code ?? cause?.message ?? error.message)
   }
-  return String(error)
+  return redact(String(error))
+}
+
+/** Error codes of a connection that was never made: the request did not leave this machine. */
+const NOT_SENT_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NONAME',
+  'ECONNREFUSED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_INVALID_URL',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+])
+
+/**
+ * True when fetch failed before the request left: fetch refused it (bad port, unknown scheme, invalid URL or
+ * header; https://fetch.spec.whatwg.org/#port-blocking), DNS failed, or no connection (or TLS session) was
+ * made. Then the server cannot have acted on it. Anything else (reset, timeout, closed socket) may have been
+ * sent, and its effect is unknown.
+ */
+export function requestNotSent(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return false
+  const cause = (error as Error & { cause?: { code?: unknown; message?: unknown } }).cause
+  // fetch's "fetch failed" wraps network errors; any other TypeError was thrown while building the request.
+  if (error instanceof TypeError && error.message !== 'fetch failed') return true
+  const code = typeof cause?.code === 'string' ? cause.code : undefined
+  if (code) return NOT_SENT_CODES.has(code)
+  const message = typeof cause?.message === 'string' ? cause.message : ''
+  return /^(bad port|unknown scheme|invalid url|not implemented)/i.test(message)
 }
