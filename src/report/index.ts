@@ -3,9 +3,11 @@
 // cover the rest.
 import * as core from '@actions/core'
 import type { KeepaliveWarning } from '../keepalive.js'
+import { logSafe } from '../log-text.js'
 import type { Settings } from '../settings.js'
 import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
+import { summaryInline, summaryText } from './escape.js'
 import { pagesOutputs, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
@@ -53,7 +55,7 @@ export async function writeReport(report: RunReport): Promise<void> {
     await summary.write()
   } catch (error) {
     // Outside a runner (or on a runner without job summaries) the outputs and the log still tell the story.
-    core.info(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)
+    core.info(logSafe(`No job summary written: ${error instanceof Error ? error.message : String(error)}`))
   }
 
   core.setOutput('token-rotated', report.rotation ? 'true' : 'false')
@@ -77,7 +79,7 @@ function writeRotation(rotation: RotationReport, keepalive?: KeepaliveWarning): 
     ],
     [
       escapeHtml(rotation.secretDescription),
-      `${rotation.result}${rotation.attempts > 1 ? ` (after ${rotation.attempts} attempts)` : ''}${rotation.updatedAt ? `, GitHub shows it updated ${rotation.updatedAt}` : ''}`,
+      `${rotation.result}${rotation.attempts > 1 ? ` (after ${rotation.attempts} attempts)` : ''}${rotation.updatedAt ? `, GitHub shows it updated ${escapeHtml(rotation.updatedAt)}` : ''}`,
       expires.toISOString(),
       deadline.toISOString(),
     ],
@@ -94,10 +96,10 @@ function writeRotation(rotation: RotationReport, keepalive?: KeepaliveWarning): 
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return summaryText(text)
 }
 
 /** Escaped text with `code` spans, for messages that name commands and inputs. */
 export function inlineHtml(text: string): string {
-  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>')
+  return summaryInline(text)
 }

@@ -8,6 +8,7 @@
 import type * as core from '@actions/core'
 import type { Settings } from '../settings.js'
 import type { PageResult, PageStatus, PublishResult } from '../sync/types.js'
+import { summaryInline, summaryText } from './escape.js'
 
 type Summary = typeof core.summary
 
@@ -157,14 +158,14 @@ export function pageLogLine(page: PageResult): string {
 }
 
 function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return summaryText(text)
 }
 
 function attr(text: string): string {
-  return esc(text).replace(/"/g, '&quot;')
+  return summaryText(text)
 }
 
 /** Escaped text with `code` spans. */
 function inline(text: string): string {
-  return esc(text).replace(/`([^`]+)`/g, '<code>$1</code>')
+  return summaryInline(text)
 }
