@@ -14,6 +14,8 @@ export interface ConvertedSource {
   warnings: PageWarning[]
   /** Every link as written, with its position. */
   links: { href: string; line: number; column: number }[]
+  /** Every local image as written, with its line and repo path (absent above the repository root). */
+  images: { src: string; repoPath?: string; line: number }[]
 }
 
 /**
@@ -38,6 +40,7 @@ export function convertSource(markdown: string, repoPath: string, resolveLink: (
     },
     warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),
+    images: result.assets.flatMap((a) => (a.kind === 'local' ? [{ src: a.src, line: a.line, ...(a.path !== undefined ? { repoPath: a.path } : {}) }] : [])),
   }
 }
 

@@ -143,6 +143,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   for (const file of docs.files.values()) {
     if (file.error && file.errorLine) log.warning(file.error, { file: file.repoPath, line: file.errorLine })
   }
+  for (const w of docs.warnings ?? []) log.warning(`${w.file}: ${w.message}`, { file: w.file, line: w.line })
   for (const page of pages) {
     for (const w of page.warnings) {
       const where = page.path.endsWith('.md') ? { file: page.path, ...(w.line > 0 ? { line: w.line, column: w.column } : {}) } : undefined
