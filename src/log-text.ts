@@ -19,3 +19,14 @@ export function logSafe(text: string): string {
   // TrimStart in the runner drops any Unicode white space before looking for `::`.
   return /^\s*::/u.test(line) ? `\\${line}` : line
 }
+
+/** C0 controls except tab and line feed, DEL, and C1 controls: what a terminal would act on (ESC sequences, bells). */
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
+
+/**
+ * Text for a terminal, with the control characters a terminal would act on removed: an error description
+ * from a redirect, a device-flow string from the server, an error message quoting either. Lines stay lines.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(TERMINAL_CONTROL, '')
+}
