@@ -62,14 +62,23 @@ export class ConvertContext {
     this.warn(code, node, message)
   }
 
-  /** Records a link and returns the url-encoded URL to write for it. */
-  linkUrl(href: string, node: Node | undefined): string {
+  /**
+   * Records a link and returns the url-encoded URL to write for it, or undefined when its scheme may not be a
+   * link target (only http, https and mailto may: javascript:, data:, vbscript:, file: … stay plain text).
+   */
+  linkUrl(href: string, node: Node | undefined): string | undefined {
+    const at = this.at(node)
+    const refused = refusedScheme(href)
+    if (refused) {
+      this.warnings.add('link-scheme', at, `Link ${href.slice(0, 80)} uses the scheme ${refused}:, which is not published as a link (only http, https and mailto are); its text is kept.`)
+      return undefined
+    }
     const link = classifyLink(href, this.path)
     const target = linkTarget(link)
-    const at = this.at(node)
     this.links.push({ ...target, kind: link.kind, line: at.line, column: at.column })
     if (link.outsideRepo) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
-    return encodeLinkUrl(this.resolveLink?.(target) ?? href)
+    const url = this.resolveLink?.(target) ?? href
+    return refusedScheme(url) ? undefined : encodeLinkUrl(url)
   }
 
   /** Records the asset of a new image block. */
@@ -83,4 +92,18 @@ export class ConvertContext {
     if (image.path === undefined) this.warnings.add('image-outside-repo', at, `Image ${src} points outside the repository.`)
     this.assets.push({ node, kind: 'local', src, ...(image.path !== undefined ? { path: image.path } : {}), alt, line: at.line })
   }
+}
+
+/** Schemes a link target may have. */
+const LINK_SCHEMES = new Set(['http', 'https', 'mailto'])
+
+/**
+ * The scheme of a URL that may not be a link target, lowercased, or undefined. Read the way a browser's URL
+ * parser reads it (https://url.spec.whatwg.org/#concept-basic-url-parser): leading C0 controls and spaces are
+ * dropped and tabs and newlines removed anywhere, so "java\tscript:" is javascript:.
+ */
+export function refusedScheme(url: string): string | undefined {
+  const cleaned = url.replace(/^[\u0000-\u0020]+/, '').replace(/[\t\n\r]/g, '')
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(cleaned)?.[1]?.toLowerCase()
+  return scheme !== undefined && !LINK_SCHEMES.has(scheme) ? scheme : undefined
 }
