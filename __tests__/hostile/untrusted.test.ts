@@ -127,6 +127,75 @@ describe.concurrent('a docs folder and its servers are untrusted', () => {
     }
   }, 180_000)
 
+  it('4. one 15 MB image shown 60 times: read once, uploaded once per image block, peak RSS under 300 MiB', async () => {
+    // A PNG signature and header, then 15 MB of incompressible bytes.
+    const big = Buffer.concat([PNG(0x64).subarray(0, 33), Buffer.alloc(15 * MiB, 0).map((_, i) => (i * 2654435761) >>> 24)])
+    const lines = ['# Gallery', '']
+    for (let i = 0; i < 60; i++) lines.push(`![copy ${i}](img/big.png)`, '')
+    await withWorld({ 'docs/img/big.png': big, 'docs/gallery.md': lines.join('\n') }, async (world, parent) => {
+      const rssDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fws-rss-'))
+      const rssFile = path.join(rssDir, 'maxrss')
+      try {
+        const run = await publish(world, parent, {}, { NODE_OPTIONS: `--require ${RSS_PROBE}`, FWS_RSS_FILE: rssFile })
+        const rssMiB = Number(fs.readFileSync(rssFile, 'utf8')) / 1024
+        console.log(`15 MB image x 60: peak RSS ${rssMiB.toFixed(0)} MiB, ${(run.durationMs / 1000).toFixed(1)} s, ${world.feishu.uploads().length} uploads`)
+        expect(pagesOf(run).find((p) => p.path === 'docs/gallery.md')?.status, describeRun(run)).toBe('created')
+        // Feishu binds an upload to one image block (parent_node = the block id), so each block gets its own.
+        const uploads = world.feishu.uploads()
+        expect(uploads).toHaveLength(60)
+        expect(new Set(uploads.map((u) => u.parentNode)).size).toBe(60)
+        expect(uploads.every((u) => u.size === big.length)).toBe(true)
+        expect(rssMiB).toBeLessThanOrEqual(300)
+        expectNoLeaks(run, world.secrets())
+      } finally {
+        fs.rmSync(rssDir, { recursive: true, force: true })
+      }
+    })
+  }, 300_000)
+
+  it('5. links: only http, https and mailto become link targets; javascript:, data:, vbscript:, file: stay text with a warning', async () => {
+    const page = [
+      '# Links',
+      '',
+      '[js](javascript:alert(document.cookie))',
+      '',
+      '[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+      '',
+      '[vb](vbscript:msgbox(1))',
+      '',
+      '[file](file:///etc/passwd)',
+      '',
+      '<a href="java&#x09;script:alert(2)">tabbed</a> and [upper](JaVaScRiPt:alert(3))',
+      '',
+      '[web](https://example.com/a) [mail](mailto:docs@example.com) [page](other.md) [src](../README.md)',
+      '',
+    ].join('\n')
+    await withWorld({ 'docs/links.md': page, 'docs/other.md': '# Other\n', 'README.md': '# Repo\n' }, async (world, parent) => {
+      const run = await publish(world, parent)
+      expect(pagesOf(run).find((p) => p.path === 'docs/links.md')?.status, describeRun(run)).toBe('created')
+      const node = world.feishu.nodes(world.spaceId).find((n) => n.title === 'Links')!
+      const urls = world.feishu.docs
+        .listBlocks(node.obj_token, 500)
+        .items!
+        .flatMap((b) => Object.values(b as Record<string, unknown>))
+        .flatMap((v) => ((v as { elements?: { text_run?: { text_element_style?: { link?: { url: string } } } }[] })?.elements ?? []))
+        .map((e) => e.text_run?.text_element_style?.link?.url)
+        .filter((u): u is string => typeof u === 'string')
+        .map((u) => decodeURIComponent(u))
+      const schemes = urls.map((u) => /^([a-z][a-z0-9+.-]*):/i.exec(u)?.[1]?.toLowerCase())
+      expect(schemes.every((s) => s === 'http' || s === 'https' || s === 'mailto'), urls.join('\n')).toBe(true)
+      expect(urls).toContain('https://example.com/a')
+      expect(urls).toContain('mailto:docs@example.com')
+      expect(urls.some((u) => u.startsWith('https://github.com/acme/handbook/blob/main/README.md'))).toBe(true)
+      const text = world.feishu.docs.render(node.obj_token)
+      for (const word of ['js', 'data', 'vb', 'file', 'tabbed', 'upper']) expect(text).toContain(word)
+      for (const [line, scheme] of [[3, 'javascript'], [5, 'data'], [7, 'vbscript'], [9, 'file'], [11, 'javascript']] as const) {
+        expect(run.annotations.some((a) => a.level === 'warning' && a.file === 'docs/links.md' && a.line === line && a.message.includes(`${scheme}:`)), `line ${line}\n${describeRun(run)}`).toBe(true)
+      }
+      expectNoLeaks(run, world.secrets())
+    })
+  }, 180_000)
+
   it('1. workflow commands: a file name and a title that carry ::commands:: and ##[commands] issue none of them', async () => {
     const evilName = 'docs/a\n::error title=X::injected error\n::add-mask::Wiki\n::stop-commands::pwn\nz.md'
     const files = {

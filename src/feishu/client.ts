@@ -4,6 +4,7 @@
 // Decisions are made on the JSON `code`, never on the HTTP status alone: live servers answer auth errors with
 // HTTP 400 and rate limits with either 429 or 400 (https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code,
 // https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control).
+import { randomUUID } from 'node:crypto'
 import { type Clock, timeoutSignal } from '../clock.js'
 import { redact, redactAndCut } from '../mask.js'
 import { type ApiClass, Pacer } from './pacer.js'
@@ -40,6 +41,8 @@ export interface FeishuRequest {
   query?: Record<string, string | number | boolean | undefined>
   body?: unknown
   form?: FormData
+  /** A multipart/form-data body streamed from the file's bytes without copying them (uploads). */
+  multipart?: MultipartForm
   /** For the per-document edit limit. */
   documentId?: string
   /**
@@ -48,6 +51,11 @@ export interface FeishuRequest {
    * whose callers look before they retry.
    */
   retrySafe: boolean
+}
+
+export interface MultipartForm {
+  fields: [name: string, value: string][]
+  file: { field: string; fileName: string; data: Uint8Array }
 }
 
 export interface CallEvent {
@@ -128,8 +136,13 @@ export class FeishuClient {
       if (value !== undefined) url.searchParams.set(key, String(value))
     }
     const headers: Record<string, string> = { authorization: `Bearer ${this.options.accessToken()}` }
-    let body: string | FormData | undefined
-    if (req.form) {
+    let body: string | FormData | ReadableStream<Uint8Array> | undefined
+    if (req.multipart) {
+      const encoded = encodeMultipart(req.multipart)
+      headers['content-type'] = encoded.contentType
+      headers['content-length'] = String(encoded.length)
+      body = encoded.stream
+    } else if (req.form) {
       body = req.form
     } else if (req.body !== undefined) {
       headers['content-type'] = 'application/json; charset=utf-8'
@@ -139,7 +152,13 @@ export class FeishuClient {
 
     let response: Response
     try {
-      response = await fetch(url, { method: req.method, headers, body, signal: timeoutSignal(this.options.clock, this.timeoutMs) })
+      response = await fetch(url, {
+        method: req.method,
+        headers,
+        body,
+        signal: timeoutSignal(this.options.clock, this.timeoutMs),
+        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      } as RequestInit)
     } catch (error) {
       event.networkError = describeNetworkError(error)
       this.options.onCall?.(event)
@@ -195,6 +214,43 @@ export class FeishuClient {
     )
     return { kind: serverFault ? 'transient' : 'final', error }
   }
+}
+
+/**
+ * multipart/form-data (RFC 7578) as fetch would send a FormData, but streamed from views of the file's bytes:
+ * a FormData with a Blob costs a copy of the file per request, and the stream of a Blob another one per chunk,
+ * which the garbage collector frees late (a 15 MB image uploaded for 60 blocks peaked at 1.3 GiB). Names are
+ * escaped as the HTML standard's form encoding does (" → %22, CR → %0D, LF → %0A).
+ */
+export function encodeMultipart(form: MultipartForm): { contentType: string; length: number; stream: ReadableStream<Uint8Array> } {
+  const boundary = `----feishu-wiki-sync-${randomUUID()}`
+  const esc = (text: string) => text.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+  let head = ''
+  for (const [name, value] of form.fields) {
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${esc(name)}"\r\n\r\n${value.replace(/\r?\n|\r/g, '\r\n')}\r\n`
+  }
+  head += `--${boundary}\r\nContent-Disposition: form-data; name="${esc(form.file.field)}"; filename="${esc(form.file.fileName)}"\r\nContent-Type: application/octet-stream\r\n\r\n`
+  const start = Buffer.from(head, 'utf8')
+  const end = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')
+  const { data } = form.file
+  const CHUNK = 256 * 1024
+  let offset = 0
+  let sentHead = false
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!sentHead) {
+        sentHead = true
+        controller.enqueue(start)
+      } else if (offset < data.byteLength) {
+        controller.enqueue(data.subarray(offset, Math.min(offset + CHUNK, data.byteLength)))
+        offset += CHUNK
+      } else {
+        controller.enqueue(end)
+        controller.close()
+      }
+    },
+  })
+  return { contentType: `multipart/form-data; boundary=${boundary}`, length: start.byteLength + data.byteLength + end.byteLength, stream }
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {
