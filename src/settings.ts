@@ -36,6 +36,8 @@ export interface Settings {
   readonly dryRun: boolean
   readonly baseUrl: string
   readonly onDelete: OnDelete
+  /** Pages one run may archive or delete, past the safety caps; undefined keeps the caps. */
+  readonly maxRemovals?: number
   readonly failOnError: boolean
   readonly githubApiUrl: string
   readonly githubServerUrl: string
@@ -106,6 +108,11 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const mode = oneOf<SyncMode>('mode', ['auto', 'changed', 'all', 'rotate-only'], 'auto')
   const onDelete = oneOf<OnDelete>('on-delete', ['report', 'archive', 'delete'], 'report')
   const dryRun = bool('dry-run', false)
+  const maxRemovalsText = input('max-removals')
+  const maxRemovals = maxRemovalsText === '' ? undefined : Number(maxRemovalsText)
+  if (maxRemovals !== undefined && !(Number.isInteger(maxRemovals) && maxRemovals >= 0)) {
+    problem('max-removals', `must be a whole number of pages (0 or more), or empty for the safety caps; got '${maxRemovalsText}'.`)
+  }
   const failOnError = bool('fail-on-error', true)
 
   const appId = input('app-id')
@@ -204,6 +211,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     dryRun,
     baseUrl,
     onDelete,
+    ...(maxRemovals !== undefined ? { maxRemovals } : {}),
     failOnError,
     githubApiUrl,
     githubServerUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),

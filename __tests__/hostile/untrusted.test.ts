@@ -196,6 +196,32 @@ describe.concurrent('a docs folder and its servers are untrusted', () => {
     })
   }, 180_000)
 
+  it('9. deletion cap: more than 10 removals in one run stop before any write, even under half; max-removals goes past it on purpose', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 1; i <= 30; i++) files[`docs/p${String(i).padStart(2, '0')}.md`] = `# Page ${i}\n\nBody ${i}.\n`
+    await withWorld(files, async (world, parent) => {
+      const first = await publish(world, parent, { 'on-delete': 'delete' })
+      expect(first.outputs.created, describeRun(first)).toBe('30')
+      // A pull request removes 12 of the 30 files: under half, but more than one run may remove.
+      for (let i = 1; i <= 12; i++) fs.rmSync(path.join(world.workspace, 'docs', `p${String(i).padStart(2, '0')}.md`))
+      const stopped = await publish(world, parent, { 'on-delete': 'delete' })
+      expect(stopped.summary, describeRun(stopped)).toContain('Stopped by the safety cap')
+      expect(stopped.summary).toContain('more than the 10 one run may remove')
+      expect(stopped.summary).toContain('max-removals: 12')
+      expect(stopped.outputs.deleted).toBe('0')
+      expect(world.feishu.nodes(world.spaceId).filter((n) => /^Page \d+$/.test(n.title))).toHaveLength(30)
+      // On purpose: max-removals lets this one run go past the caps.
+      const meant = await publish(world, parent, { 'on-delete': 'delete', 'max-removals': '12' })
+      expect(meant.outputs.deleted, describeRun(meant)).toBe('12')
+      expect(world.feishu.nodes(world.spaceId).filter((n) => /^Page \d+$/.test(n.title))).toHaveLength(18)
+      // A bad value is refused before anything is spent.
+      const bad = await publish(world, parent, { 'max-removals': 'lots' })
+      expect(bad.exitCode).toBe(2)
+      expect(bad.summary).toContain("Input 'max-removals'")
+      expectNoLeaks(meant, world.secrets())
+    })
+  }, 240_000)
+
   it('1. workflow commands: a file name and a title that carry ::commands:: and ##[commands] issue none of them', async () => {
     const evilName = 'docs/a\n::error title=X::injected error\n::add-mask::Wiki\n::stop-commands::pwn\nz.md'
     const files = {

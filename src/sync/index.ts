@@ -69,7 +69,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     concurrency: CONCURRENCY,
     debug: (m) => log.debug(m),
   })
-  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
+  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix, maxRemovals: settings.maxRemovals })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
   if (docs.files.size === 0) notes.push(`No Markdown file was found under \`${docs.tree.rootRepoPath}\`.`)
