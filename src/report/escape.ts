@@ -8,13 +8,18 @@ import { redact } from '../mask.js'
 /** Line breaks of any kind (and the other control characters, which have no business in a summary). */
 const BREAKS = /\r\n|[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
 
-const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
 
-/** One line of escaped, redacted text for an HTML element or attribute value of the summary. */
+/** One line of escaped, redacted text for the content of an HTML element of the summary. */
 export function summaryText(text: string): string {
   return redact(text)
     .replace(BREAKS, (c) => (c === '\t' ? '\t' : ' '))
-    .replace(/[&<>"']/g, (c) => ENTITY[c]!)
+    .replace(/[&<>]/g, (c) => ENTITY[c]!)
+}
+
+/** summaryText for a double-quoted attribute value. */
+export function summaryAttr(text: string): string {
+  return summaryText(text).replace(/"/g, ENTITY['"']!)
 }
 
 /** summaryText with the action's own `code` spans turned into <code>, for messages that name commands and inputs. */

@@ -8,7 +8,7 @@
 import type * as core from '@actions/core'
 import type { Settings } from '../settings.js'
 import type { PageResult, PageStatus, PublishResult } from '../sync/types.js'
-import { summaryInline, summaryText } from './escape.js'
+import { summaryAttr, summaryInline, summaryText } from './escape.js'
 
 type Summary = typeof core.summary
 
@@ -162,7 +162,7 @@ function esc(text: string): string {
 }
 
 function attr(text: string): string {
-  return summaryText(text)
+  return summaryAttr(text)
 }
 
 /** Escaped text with `code` spans. */
