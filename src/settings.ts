@@ -6,6 +6,8 @@ import path from 'node:path'
 export type AuthMode = 'user' | 'app'
 export type SyncMode = 'auto' | 'changed' | 'all' | 'rotate-only'
 export type OnDelete = 'report' | 'archive' | 'delete'
+/** A page of the action's edited in Feishu since its last write: overwrite it, keep it (reported), or fail the step. */
+export type OnRemoteEdit = 'overwrite' | 'keep' | 'fail'
 
 export interface SecretSettings {
   name: string
@@ -38,6 +40,7 @@ export interface Settings {
   readonly onDelete: OnDelete
   /** Pages one run may archive or delete, past the safety caps; undefined keeps the caps. */
   readonly maxRemovals?: number
+  readonly onRemoteEdit: OnRemoteEdit
   readonly failOnError: boolean
   readonly githubApiUrl: string
   readonly githubServerUrl: string
@@ -107,6 +110,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const auth = oneOf<AuthMode>('auth', ['user', 'app'], 'user')
   const mode = oneOf<SyncMode>('mode', ['auto', 'changed', 'all', 'rotate-only'], 'auto')
   const onDelete = oneOf<OnDelete>('on-delete', ['report', 'archive', 'delete'], 'report')
+  const onRemoteEdit = oneOf<OnRemoteEdit>('on-remote-edit', ['overwrite', 'keep', 'fail'], 'overwrite')
   const dryRun = bool('dry-run', false)
   const maxRemovalsText = input('max-removals')
   const maxRemovals = maxRemovalsText === '' ? undefined : Number(maxRemovalsText)
@@ -212,6 +216,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     baseUrl,
     onDelete,
     ...(maxRemovals !== undefined ? { maxRemovals } : {}),
+    onRemoteEdit,
     failOnError,
     githubApiUrl,
     githubServerUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),

@@ -8,7 +8,7 @@ import type { Settings } from '../settings.js'
 import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
 import { summaryInline, summaryText } from './escape.js'
-import { pagesOutputs, writePagesSummary } from './pages.js'
+import { pageLogLine, pagesOutputs, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
   secretDescription: string
@@ -49,6 +49,8 @@ export async function writeReport(report: RunReport): Promise<void> {
     )
   }
   if (report.rotation) writeRotation(report.rotation, report.keepalive)
+  // The complete list in the log, whatever the summary can hold.
+  for (const page of report.publish?.pages ?? []) core.info(logSafe(pageLogLine(page)))
   if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
   else if (report.publishSkipped) summary.addRaw(`<p>Publishing: ${escapeHtml(report.publishSkipped)}</p>`, true)
   try {

@@ -7,28 +7,26 @@
 // - a file of at most 20 MB (upload_all's limit; files are `stat`ed, never read, before this is known);
 // - an image by its first bytes: PNG, JPEG, GIF, WebP, BMP, or SVG text;
 // - per run at most MAX_IMAGE_FILES image files and MAX_IMAGE_BYTES of them.
-// Each real file is read once per run and kept only while pages that show it are still to be written: one
-// 15 MB image shown 60 times is 15 MB of memory, not 900.
+// Each real file is read once per run and kept for the run (the per-run byte cap bounds that memory): one 15 MB
+// image shown 60 times is 15 MB of memory, not 900, however often pages ask for it (fingerprint, then write).
 //
 // One upload per image block stays: for parent_type docx_image, parent_node is "the block_id of the image block
 // the material is uploaded into" (https://open.feishu.cn/document/server-docs/docs/drive-v1/media/introduction),
 // and replace_image with a token uploaded for another block answers 1770013 relation mismatch.
 import fs from 'node:fs'
 import path from 'node:path'
-import { UPLOAD_ALL_MAX_BYTES } from '../feishu/media.js'
+import { UPLOAD_ALL_MAX_BYTES } from '../../feishu/media.js'
 
 /** Image files one run may read (distinct real files). */
 export const MAX_IMAGE_FILES = 1_000
 /** Bytes of image files one run may read (distinct real files). */
-export const MAX_IMAGE_BYTES = 512 * 1024 * 1024
+export const MAX_IMAGE_BYTES = 256 * 1024 * 1024
 /** How many bytes the type check reads. */
 const SNIFF_BYTES = 4096
 
 interface Admitted {
   real: string
   size: number
-  /** References still to be served; the bytes are dropped at zero. */
-  pending: number
 }
 
 export class ImageStore {
@@ -49,9 +47,7 @@ export class ImageStore {
       entry = this.check(repoPath)
       this.byPath.set(repoPath, entry)
     }
-    if ('refused' in entry) return entry.refused
-    entry.pending++
-    return undefined
+    return 'refused' in entry ? entry.refused : undefined
   }
 
   /** The bytes of an admitted image (read once per run), or undefined when it was refused or cannot be read. */
@@ -65,8 +61,6 @@ export class ImageStore {
       bytes = readAtMost(entry.real, UPLOAD_ALL_MAX_BYTES)
       this.bytes.set(entry.real, bytes)
     }
-    // The last page that shows it has it now: let it go with that page.
-    if (--entry.pending <= 0) this.bytes.delete(entry.real)
     return bytes
   }
 
@@ -107,7 +101,7 @@ export class ImageStore {
     }
     this.files++
     this.total += stat.size
-    const admitted: Admitted = { real, size: stat.size, pending: 0 }
+    const admitted: Admitted = { real, size: stat.size }
     this.admittedReal.set(real, admitted)
     return admitted
   }
