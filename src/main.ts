@@ -1,7 +1,8 @@
 // The action in five steps: validate → rotate → persist → publish → report.
 import * as core from '@actions/core'
 import { actionClock } from './clock.js'
-import { maskSecret } from './mask.js'
+import { logSafe } from './log-text.js'
+import { maskSecret, redact } from './mask.js'
 import { type RunReport, writeReport } from './report/index.js'
 import { SettingsError, type Settings, envInputReader, readSettings } from './settings.js'
 import { ExitCode, GuidedError, describeSecret, failureGuidance, guidanceText } from './token-guidance.js'
@@ -57,7 +58,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
   } catch (error) {
     report.failure = { step, guidance: guidanceFor(error, step) }
-    core.setFailed(guidanceText(report.failure.guidance))
+    core.setFailed(redact(guidanceText(report.failure.guidance)))
     process.exitCode = report.failure.guidance.exitCode
   }
   // 5. Report: summary, outputs, annotations.
@@ -65,7 +66,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 }
 
 const actionLog = {
-  info: (message: string) => core.info(message),
+  info: (message: string) => core.info(logSafe(message)),
   debug: (message: string) => core.debug(message),
   warning: (message: string, where?: { file: string; line?: number; column?: number }) =>
     core.warning(message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : undefined),

@@ -38,6 +38,8 @@ export interface Settings {
   readonly dryRun: boolean
   readonly baseUrl: string
   readonly onDelete: OnDelete
+  /** Pages one run may archive or delete, past the safety caps; undefined keeps the caps. */
+  readonly maxRemovals?: number
   readonly onRemoteEdit: OnRemoteEdit
   readonly failOnError: boolean
   /** How a PlantUML fence becomes a whiteboard: editable shapes, or one picture whose PlantUML stays editable. */
@@ -112,6 +114,11 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const onDelete = oneOf<OnDelete>('on-delete', ['report', 'archive', 'delete'], 'report')
   const onRemoteEdit = oneOf<OnRemoteEdit>('on-remote-edit', ['overwrite', 'keep', 'fail'], 'overwrite')
   const dryRun = bool('dry-run', false)
+  const maxRemovalsText = input('max-removals')
+  const maxRemovals = maxRemovalsText === '' ? undefined : Number(maxRemovalsText)
+  if (maxRemovals !== undefined && !(Number.isInteger(maxRemovals) && maxRemovals >= 0)) {
+    problem('max-removals', `must be a whole number of pages (0 or more), or empty for the safety caps; got '${maxRemovalsText}'.`)
+  }
   const failOnError = bool('fail-on-error', true)
   const plantumlStyle = oneOf<'board' | 'classic'>('plantuml-style', ['board', 'classic'], 'board')
 
@@ -122,6 +129,10 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
 
   const refreshToken = input('refresh-token') || undefined
   const githubToken = input('github-token') || undefined
+  // It goes into an HTTP header, where fetch would refuse it and quote it in its error.
+  if (githubToken && !/^[\x20-\x7e]+$/.test(githubToken)) {
+    problem('github-token', 'holds a line break or another character that cannot be sent in an HTTP header: copy the token again (its value is not shown).')
+  }
   if (auth === 'user') {
     if (!refreshToken) {
       problem('refresh-token', 'is required with auth: user, e.g. ${{ secrets.FEISHU_REFRESH_TOKEN }}. Run `npx feishu-wiki-sync auth` once to create it.')
@@ -207,6 +218,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     dryRun,
     baseUrl,
     onDelete,
+    ...(maxRemovals !== undefined ? { maxRemovals } : {}),
     onRemoteEdit,
     failOnError,
     plantumlStyle,

@@ -169,6 +169,15 @@ export function refreshFailureGuidance(
           `Why: the Feishu token endpoint did not answer (${detail}).`,
         ],
       }
+    case 'not-sent':
+      return {
+        title: 'The refresh request was not sent',
+        exitCode: ExitCode.retryLater,
+        lines: [
+          `The request to the Feishu token endpoint${context.baseUrl ? ` at ${context.baseUrl}` : ''} never left the runner (${detail}). Nothing reached Feishu, so the refresh token in the ${secretLabel} was not spent and is intact.`,
+          'Check the runner\'s network (DNS, firewall, proxy) and the `base-url` input, then re-run the job. No re-authorization is needed.',
+        ],
+      }
     case 'not-allowed':
       return {
         title: 'Feishu refused the refresh',

@@ -1,5 +1,6 @@
 // The `feishu-wiki-sync` command: `auth` (first authorization, straight into the GitHub secret) and `doctor`
 // (checks without spending the token). `main` takes its argv and an injectable IO so tests run it in-process.
+import { terminalSafe } from '../log-text.js'
 import { ExitCode } from '../token-guidance.js'
 import { parseAuthOptions, parseDoctorOptions, UsageError } from './args.js'
 import { runAuth } from './auth.js'
@@ -79,7 +80,9 @@ Environment:
 `
 
 export async function main(argv: string[], overrides: Partial<CliIO> = {}): Promise<number> {
-  const io: CliIO = { ...defaultIO(), ...overrides }
+  const raw: CliIO = { ...defaultIO(), ...overrides }
+  // Servers and redirects put text into what is printed: no escape sequence of theirs reaches the terminal.
+  const io: CliIO = { ...raw, out: (text) => raw.out(terminalSafe(text)), err: (text) => raw.err(terminalSafe(text)) }
   const [command, ...rest] = argv
   try {
     switch (command) {

@@ -62,7 +62,8 @@ function svgPlaceholder(piece: Extract<InlinePiece, { kind: 'image' }>, ctx: Con
   const { src, alt, source } = piece.image
   ctx.warn('svg-image', source, `SVG image ${src} is published as a link to the file: Feishu documents cannot show SVG images.`)
   const label = `🖼 ${alt.trim() || src.replace(/[?#].*$/, '').split('/').pop()} (SVG image)`
-  return textBlock(BlockType.text, [{ text_run: { content: label, text_element_style: { link: { url: ctx.linkUrl(src, source) } } } }])
+  const url = ctx.linkUrl(src, source)
+  return textBlock(BlockType.text, [{ text_run: { content: label, ...(url !== undefined ? { text_element_style: { link: { url } } } : {}) } }])
 }
 
 function imageBlockFor(piece: Extract<InlinePiece, { kind: 'image' }>, ctx: ConvertContext): BlockNode {

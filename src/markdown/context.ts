@@ -84,15 +84,24 @@ export class ConvertContext {
     this.warn(code, node, message)
   }
 
-  /** Records a link and returns the url-encoded URL to write for it. */
-  linkUrl(href: string, node: Node | undefined): string {
+  /**
+   * Records a link and returns the url-encoded URL to write for it, or undefined when its scheme may not be a
+   * link target (only http, https and mailto may: javascript:, data:, vbscript:, file: … stay plain text).
+   */
+  linkUrl(href: string, node: Node | undefined): string | undefined {
+    const at = this.at(node)
+    const refused = refusedScheme(href)
+    if (refused) {
+      this.warnings.add('link-scheme', at, `Link ${href.slice(0, 80)} uses the scheme ${refused}:, which is not published as a link (only http, https and mailto are); its text is kept.`)
+      return undefined
+    }
     const link = classifyLink(href, this.path)
     const target = linkTarget(link)
-    const at = this.at(node)
     this.links.push({ ...target, kind: link.kind, line: at.line, column: at.column })
     // With a resolver, its owner decides and reports what such a link becomes (one warning per link, not two).
     if (link.outsideRepo && !this.resolveLink) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
-    return encodeLinkUrl(this.resolveLink?.(target) ?? href)
+    const url = this.resolveLink?.(target) ?? href
+    return refusedScheme(url) ? undefined : encodeLinkUrl(url)
   }
 
   /** Records where the content of a new fillable block (image, whiteboard) comes from. */
@@ -107,4 +116,18 @@ export class ConvertContext {
     if (image.path === undefined) this.warn('image-outside-repo', source, `Image ${src} points outside the repository.`)
     this.addFillable(node, { kind: 'local', src, ...(image.path !== undefined ? { path: image.path } : {}), alt }, source)
   }
+}
+
+/** Schemes a link target may have. */
+const LINK_SCHEMES = new Set(['http', 'https', 'mailto'])
+
+/**
+ * The scheme of a URL that may not be a link target, lowercased, or undefined. Read the way a browser's URL
+ * parser reads it (https://url.spec.whatwg.org/#concept-basic-url-parser): leading C0 controls and spaces are
+ * dropped and tabs and newlines removed anywhere, so "java\tscript:" is javascript:.
+ */
+export function refusedScheme(url: string): string | undefined {
+  const cleaned = url.replace(/^[\u0000-\u0020]+/, '').replace(/[\t\n\r]/g, '')
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(cleaned)?.[1]?.toLowerCase()
+  return scheme !== undefined && !LINK_SCHEMES.has(scheme) ? scheme : undefined
 }

@@ -3,9 +3,11 @@
 // cover the rest.
 import * as core from '@actions/core'
 import type { WorkflowWarning } from '../keepalive.js'
+import { logSafe } from '../log-text.js'
 import type { Settings } from '../settings.js'
 import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
+import { summaryText } from './escape.js'
 import { inlineMarkup, pageLogLine, pagesOutputs, writeFailedPagesLead, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
@@ -61,14 +63,14 @@ export async function writeReport(report: RunReport, now: Date = new Date()): Pr
   }
   if (report.rotation) writeRotation(report.rotation, now)
   // The complete list in the log, whatever the summary can hold.
-  for (const page of report.publish?.pages ?? []) core.info(pageLogLine(page))
+  for (const page of report.publish?.pages ?? []) core.info(logSafe(pageLogLine(page)))
   if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
   else if (report.publishSkipped) summary.addRaw(`<p>Publishing: ${escapeHtml(report.publishSkipped)}</p>`, true)
   try {
     await summary.write()
   } catch (error) {
     // Outside a runner (or on a runner without job summaries) the outputs and the log still tell the story.
-    core.info(`No job summary written: ${error instanceof Error ? error.message : String(error)}`)
+    core.info(logSafe(`No job summary written: ${error instanceof Error ? error.message : String(error)}`))
   }
 
   core.setOutput('token-rotated', report.rotation ? 'true' : 'false')
@@ -162,7 +164,7 @@ function writeWorkflowWarnings(warnings: WorkflowWarning[]): void {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return summaryText(text)
 }
 
 /** Escaped text with `code` spans and linked URLs, for messages that name commands, inputs and pages. */

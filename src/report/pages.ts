@@ -9,6 +9,7 @@ import type * as core from '@actions/core'
 import type { Settings } from '../settings.js'
 import type { PageResult, PageStatus, PublishResult } from '../sync/types.js'
 import { groupWarnings } from '../sync/warning-groups.js'
+import { summaryAttr, summaryText } from './escape.js'
 
 type Summary = typeof core.summary
 
@@ -211,11 +212,11 @@ export function pageLogLine(page: PageResult): string {
 }
 
 function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return summaryText(text)
 }
 
 function attr(text: string): string {
-  return esc(text).replace(/"/g, '&quot;')
+  return summaryAttr(text)
 }
 
 /** Escaped text with `code` spans and every URL outside them a link. */

@@ -94,7 +94,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   })
   const metasNote = await nameRemoteEditors(drive, remote)
   notes.push(...stateNotes(remote), ...(metasNote ? [metasNote] : []))
-  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
+  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix, maxRemovals: settings.maxRemovals })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
   if (docs.files.size === 0) notes.push(`No Markdown file was found under \`${docs.tree.rootRepoPath}\`.`)
@@ -179,6 +179,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     const where = group.file.endsWith('.md') ? { file: group.file, ...(w.line > 0 ? { line: w.line, column: w.column } : {}) } : undefined
     log.warning(`${group.file}: ${groupMessage(group)}`, where)
   }
+  for (const w of docs.warnings ?? []) log.warning(`${w.file}: ${w.message}`, { file: w.file, line: w.line })
   for (const page of pages) {
     for (const w of page.warnings) log.info(`${page.path}${w.line > 0 ? `:${w.line}` : ''}: ${w.message}`)
   }

@@ -2,16 +2,18 @@
 // read them as strict UTF-8, convert them once to learn titles, front matter and links, and build the page tree.
 //
 // Files: every *.md under `path`, minus `exclude` (picomatch globs relative to `path`, dotfiles matched too)
-// and minus hidden files and folders (names starting with "."). A symbolic link is followed only when its
-// target is inside the workspace (a link out of it is skipped and reported): the action must never publish a
-// file from elsewhere on the runner. A file that is not valid UTF-8 is a failed page (named, with the reason),
-// never published as mojibake.
+// and minus hidden files and folders (names starting with "."). A docs folder arrives through pull requests, so
+// nothing outside it is ever read: a symbolic link is followed only when its real target is inside the real
+// path of `path` and not hidden (a link out of it is skipped and reported), and images obey the same rules
+// (images.ts). A file that is not valid UTF-8 is a failed page (named, with the reason), never published as
+// mojibake.
 import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import type { TitleSource } from '../../markdown/index.js'
 import type { Settings } from '../../settings.js'
 import { type ConvertedSource, type SourceContext, convertSource, decodeSource } from './convert.js'
+import { ImageStore, hasHiddenSegment, inside } from './images.js'
 import { type SiteNavigation, readNavigation } from './navigation.js'
 import { type DocsTree, type LoadedFile, buildDocsTree } from './tree.js'
 
@@ -38,6 +40,10 @@ export interface DocsSet {
   workspace: string
   /** The workspace's real path (symlinks resolved), for containment checks. */
   workspaceReal: string
+  /** Found while loading, on the file and line concerned: images refused by the rules above, with the rule. */
+  warnings: { file: string; line?: number; message: string }[]
+  /** The images pages may show: checked before the token is spent, each real file read once per run. */
+  images: ImageStore
 }
 
 export async function loadDocs(settings: Settings): Promise<DocsSet> {
@@ -46,6 +52,7 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
   const singleFile = stat.isFile()
   const rootAbs = singleFile ? path.dirname(settings.docsPath) : settings.docsPath
   const rootRepoPath = toPosix(path.relative(settings.workspace, rootAbs)) || '.'
+  const rootReal = fs.realpathSync(rootAbs)
   const skipped: { path: string; reason: string }[] = []
   const isExcluded = settings.exclude.length > 0 ? picomatch([...settings.exclude], { dot: true }) : () => false
 
@@ -68,8 +75,15 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
         let isFile = entry.isFile()
         if (entry.isSymbolicLink()) {
           const target = safeRealpath(abs)
-          if (!target || !inside(workspaceReal, target)) {
-            skipped.push({ path: repoPathOf(rootRepoPath, rel), reason: 'a symbolic link to a place outside the workspace (not followed)' })
+          if (!target || !inside(rootReal, target) || hasHiddenSegment(path.relative(rootReal, target))) {
+            const where = !target
+              ? 'nowhere (a broken link)'
+              : !inside(workspaceReal, target)
+                ? 'a place outside the workspace'
+                : !inside(rootReal, target)
+                  ? `a place outside \`path\` (${rootRepoPath})`
+                  : 'a hidden file or folder'
+            skipped.push({ path: repoPathOf(rootRepoPath, rel), reason: `a symbolic link to ${where} (not followed)` })
             continue
           }
           const targetStat = fs.statSync(target)
@@ -128,25 +142,27 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
     }
   }
 
+  // Every image the pages show, checked now (before the token is spent), in document order.
+  const images = new ImageStore({ workspace: settings.workspace, rootRepoPath, rootReal })
+  const warnings: DocsSet['warnings'] = []
+  for (const file of files.values()) {
+    for (const image of file.draft?.images ?? []) {
+      if (image.repoPath === undefined) continue // above the repository root: the converter warns on its line
+      const refusal = images.admit(image.repoPath)
+      if (refusal) warnings.push({ file: file.repoPath, line: image.line, message: `Image ${image.src} was not read: ${refusal}. A placeholder is published instead.` })
+    }
+  }
+
   const tree = buildDocsTree(rootRepoPath, [...files.values()], singleFile, navigation?.siteRoot)
-  return { tree, files, skipped, excluded, workspace: settings.workspace, workspaceReal }
+  return { tree, files, skipped, excluded, workspace: settings.workspace, workspaceReal, warnings, images }
 }
 
 /**
- * Bytes of a repository file for an image, or undefined when it is missing, not a file, or (through a
- * symbolic link or "..") outside the workspace.
+ * Bytes of a repository file for an image, or undefined when it is missing or refused (loadDocs warned about
+ * it on its line). Each real file is read once per run, whatever the number of pages and blocks showing it.
  */
-export async function loadAsset(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, repoPath: string): Promise<Uint8Array | undefined> {
-  const abs = path.resolve(docs.workspace, repoPath)
-  const real = safeRealpath(abs)
-  if (!real || !inside(docs.workspaceReal, real)) return undefined
-  try {
-    const stat = await fs.promises.stat(real)
-    if (!stat.isFile()) return undefined
-    return await fs.promises.readFile(real)
-  } catch {
-    return undefined
-  }
+export async function loadAsset(docs: Pick<DocsSet, 'images'>, repoPath: string): Promise<Uint8Array | undefined> {
+  return docs.images.read(repoPath)
 }
 
 export function isRepoDirectory(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, repoPath: string): boolean {
@@ -220,11 +236,6 @@ function safeRealpath(p: string): string | undefined {
   } catch {
     return undefined
   }
-}
-
-function inside(root: string, p: string): boolean {
-  const rel = path.relative(root, p)
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
 }
 
 function toPosix(p: string): string {
