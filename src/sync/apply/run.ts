@@ -411,7 +411,13 @@ class Run {
       for (const w of sync.lineWarnings) result.warnings.push({ line: w.line, column: 1, message: w.message, code: 'diagram' })
       if (sync.status === 'created') result.status = 'created'
       else if (sync.status === 'updated') result.status = 'updated'
-      if (sync.remoteEdited) result.remoteEdited = true
+      if (sync.remoteEdited) {
+        result.remoteEdited = true
+        const who = this.editedBy.get(p.key)
+        if (who !== undefined) {
+          result.reason = [result.reason, `edited in Feishu ${who} since the last sync; overwritten from the source (on-remote-edit: overwrite)`].filter(Boolean).join('; ')
+        }
+      }
       this.ctx.log.debug(`${result.path}: ${sync.summary} (${sync.writeCalls} write calls)`)
     } catch (error) {
       this.fail(p.key, error instanceof DocumentSyncError ? error.message : describeError(error))
@@ -443,12 +449,14 @@ class Run {
       rn.lastEdit = { by: meta?.latestModifyUser, at: meta?.latestModifyTime ?? rn.node.obj_edit_time }
     }
     const who = describeEdit(rn.lastEdit, this.ctx.remote.self)
-    result.remoteEdited = true
     const policy = this.ctx.settings.onRemoteEdit
     if (policy === 'overwrite') {
-      result.reason = [result.reason, `edited in Feishu ${who} since the last sync; overwritten from the source (on-remote-edit: overwrite)`].filter(Boolean).join('; ')
+      // Reported only if the comparison finds a change to our content (writeContent): a comment or a resized
+      // image moves the edit time too, and is left alone (src/blocks/canonical.ts).
+      this.editedBy.set(p.key, who)
       return true
     }
+    result.remoteEdited = true
     this.keptAsEdited.add(p.key)
     if (policy === 'keep') {
       result.status = 'skipped'
@@ -461,6 +469,8 @@ class Run {
   }
 
   private metasFailed = false
+  /** Pages whose edit time moved (on-remote-edit: overwrite): who edited, for the report if the content changed. */
+  private readonly editedBy = new Map<string, string>()
 
   private noteMetasFailure(error: unknown): void {
     if (this.metasFailed) return
