@@ -1,14 +1,18 @@
 // The action in five steps: validate → rotate → persist → publish → report.
 import * as core from '@actions/core'
+import { CancelledError, watchForCancel } from './cancel.js'
 import { actionClock } from './clock.js'
 import { maskSecret } from './mask.js'
 import { type RunReport, writeReport } from './report/index.js'
 import { SettingsError, type Settings, envInputReader, readSettings } from './settings.js'
 import { ExitCode, GuidedError, describeSecret } from './token-guidance.js'
 
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** Resolves once the report is written; `cancelled`: the process should exit now, whatever is still in flight. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cancelled: boolean }> {
   const clock = actionClock(env)
   const report: RunReport = {}
+  // From here on a cancel (SIGINT/SIGTERM) stops the run at a safe point instead of wherever it is.
+  const cancel = watchForCancel((message) => core.warning(message))
   let step = 'validate'
   try {
     // 1. Validate everything that can be checked without spending the token.
@@ -22,7 +26,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     let accessToken: string
     if (secretStore) {
-      // 2. Rotate: spend the refresh token once.
+      // 2. Rotate: spend the refresh token once (not after a cancel; once spent, nothing stops step 3).
+      if (cancel.signal.aborted) throw new CancelledError(cancel.reason()!)
       step = 'rotate'
       const tokens = await rotateRefreshToken(settings, clock, secretStore)
       // 3. Persist the new refresh token before anything else happens.
@@ -47,10 +52,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // 4. Publish the changed Markdown files into the wiki.
     if (!docs) {
       report.publishSkipped = 'skipped (mode: rotate-only).'
+    } else if (cancel.signal.aborted) {
+      report.publishSkipped = `not started: the run was ${cancel.reason()}.`
     } else {
       step = 'publish'
       const feishu = new FeishuClient({ baseUrl: settings.baseUrl, accessToken: () => accessToken, clock })
-      report.publish = await publishDocs({ settings, docs, feishu, clock, log: actionLog })
+      report.publish = await publishDocs({ settings, docs, feishu, clock, log: actionLog, stop: cancel })
       if (report.publish.counts.failed > 0 && settings.failOnError) {
         core.setFailed(`${report.publish.counts.failed} page(s) failed to publish; see the job summary.`)
       }
@@ -60,8 +67,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setFailed(`${report.failure.guidance.title}. ${report.failure.guidance.lines.join(' ')}`)
     process.exitCode = report.failure.guidance.exitCode
   }
+  if (cancel.signal.aborted) report.stopped = cancel.reason()
+  if (report.stopped && !report.failure) core.setFailed(`The run was ${report.stopped}; the job summary says what was done.`)
   // 5. Report: summary, outputs, annotations.
   await writeReport(report)
+  cancel.dispose()
+  return { cancelled: cancel.signal.aborted }
 }
 
 const actionLog = {
@@ -73,6 +84,10 @@ const actionLog = {
 
 function guidanceFor(error: unknown, step: string): GuidedError['guidance'] {
   if (error instanceof GuidedError) return error.guidance
+  if (error instanceof CancelledError) {
+    const spent = step === 'validate' ? ' before the refresh token was spent' : ''
+    return { title: `The run was ${error.message}${spent}`, lines: ['Nothing was left half-done; the next run does all of it.'], exitCode: ExitCode.failed }
+  }
   if (error instanceof SettingsError) {
     return { title: 'Invalid inputs (nothing was spent or written)', lines: error.message.split('\n'), exitCode: ExitCode.invalidInput }
   }

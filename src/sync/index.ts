@@ -4,6 +4,7 @@
 //   → decide what changed (push compare, or everything)
 //   → scan the wiki under parent-node (remote.ts) → plan (plan.ts) → safety cap
 //   → carry it out, or describe it in a dry run (apply.ts) → results for the report
+import { unlessStopped } from '../cancel.js'
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
 import { createDocxApi } from '../feishu/docx.js'
 import { createMediaApi } from '../feishu/media.js'
@@ -53,12 +54,13 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   }
 
   // What changed.
-  const { changes, mode } = await decideChanges(ctx)
+  const { changes, mode } = await unlessStopped(ctx.stop, decideChanges(ctx))
 
   // The wiki as it is, and the plan.
   const archive = archiveKey(docs.tree.rootRepoPath)
   const ordered = pagesInOrder(docs.tree)
-  const remote = await scanWiki({
+  // Reading only, so a stop (cancel, time budget) may leave the scan at any point: nothing is half-done.
+  const remote = await unlessStopped(ctx.stop, scanWiki({
     wiki,
     docx,
     spaceId,
@@ -68,7 +70,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     wantedTitles: new Set(ordered.map((p) => p.title.trim())),
     concurrency: CONCURRENCY,
     debug: (m) => log.debug(m),
-  })
+  }))
   const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
@@ -77,6 +79,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   const github = githubBase(settings)
   let pages: PageResult[]
   let stoppedBySafetyCap: string | undefined
+  let stopped: PublishResult['stopped']
   if (plan.stop) {
     stoppedBySafetyCap = plan.stop
     log.warning(`Safety cap: ${plan.stop}`)
@@ -120,10 +123,12 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         plan,
         changes,
         concurrency: CONCURRENCY,
+        stop: ctx.stop,
       },
       settings.dryRun,
     )
     pages = executed.pages
+    if (ctx.stop?.signal.aborted) stopped = { reason: ctx.stop.reason() ?? 'stopped', left: executed.left }
     notes.push(...executed.notes)
   }
 
@@ -158,6 +163,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     readCalls: calls.reads,
     notes,
     ...(stoppedBySafetyCap ? { stoppedBySafetyCap } : {}),
+    ...(stopped ? { stopped } : {}),
     dryRun: settings.dryRun,
     mode,
     wiki: { spaceId, ...(rootToken ? { parentNode: rootToken, parentUrl: wikiPrefix + rootToken } : {}) },
