@@ -5,6 +5,7 @@
 //   → scan the wiki under parent-node (remote.ts) → plan (plan.ts) → safety cap
 //   → carry it out, or describe it in a dry run (apply.ts) → results for the report
 import { unlessStopped } from '../cancel.js'
+import { getUserOpenId } from '../feishu/auth.js'
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
 import { createDocxApi } from '../feishu/docx.js'
 import { createMediaApi } from '../feishu/media.js'
@@ -70,6 +71,8 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     wantedTitles: new Set(ordered.map((p) => p.title.trim())),
     concurrency: CONCURRENCY,
     debug: (m) => log.debug(m),
+    // A user token can say who it is; what an app's tenant token lists as creator is not documented.
+    ...(settings.auth === 'user' ? { whoAmI: () => getUserOpenId(client) } : {}),
   }))
   const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
   notes.push(...plan.notes)

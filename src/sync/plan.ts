@@ -31,6 +31,8 @@ export interface RemoteNode {
   children?: RemoteNode[]
   /** A docx with no blocks but the page block. */
   empty?: boolean
+  /** Empty, no marker, a wanted title, made by the action's identity: a page a stopped run created and did not write. */
+  unfinished?: boolean
   /** Every block of the document, when one read held them all (owned pages only). */
   blocks?: Block[]
   /** Why its first block could not be read (the read failed even after retries): whose page it is is unknown. */

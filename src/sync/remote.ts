@@ -5,6 +5,11 @@
 // the provenance marker; a marker that names this repository makes the page ours, keyed by its repo path. The
 // scan goes down into our own pages only: what lies under a page we do not own is not ours to manage, and an
 // own page moved there by a person is left where it is (a new one is made in its place).
+//
+// One kind of page of ours has no marker: one a run created and was stopped (cancelled, timed out, killed)
+// before writing. It is an empty document with the title of a page we want, made by the identity the action
+// runs as; the scan goes down into it too (the pages under it are ours and must not be made again), and the
+// plan takes it over. That identity is the creator of the pages we own; when we own none yet, it is asked once.
 import { type Block, BlockType } from '../blocks/model.js'
 import { DOCX_LIMITS, type DocxApi } from '../feishu/docx.js'
 import type { WikiApi, WikiNode } from '../feishu/wiki.js'
@@ -27,6 +32,8 @@ export interface ScanOptions {
   wantedTitles: ReadonlySet<string>
   concurrency: number
   debug?: (message: string) => void
+  /** Who the action is (the open_id wiki nodes list as creator), when it can tell; asked at most once, only when needed. */
+  whoAmI?: () => Promise<string | undefined>
 }
 
 export async function scanWiki(options: ScanOptions): Promise<RemoteTree> {
@@ -36,6 +43,16 @@ export async function scanWiki(options: ScanOptions): Promise<RemoteTree> {
   const seenOrder = new Map<string, number>()
   const candidates = new Map<string, RemoteNode[]>()
   const rootChildren: RemoteNode[] = []
+  const knownCreators = new Set<string>()
+  let self: Promise<string | undefined> | undefined
+  const isSelf = async (creator: string): Promise<boolean> => {
+    if (knownCreators.has(creator)) return true
+    self ??= (options.whoAmI?.() ?? Promise.resolve(undefined)).catch((error: unknown) => {
+      options.debug?.(`could not tell who the action is: ${(error as Error).message}`)
+      return undefined
+    })
+    return (await self) === creator
+  }
 
   let level: { parent?: RemoteNode; token?: string }[] = [{ token: rootToken }]
   while (level.length > 0) {
@@ -71,15 +88,26 @@ export async function scanWiki(options: ScanOptions): Promise<RemoteTree> {
       }
     })
     const next: { parent: RemoteNode; token: string }[] = []
+    const unmarked: RemoteNode[] = []
     for (const rn of children) {
       if (!rn.marker || !sameRepository(rn.marker.sourceUrl, options.repository)) {
         rn.marker = rn.marker && sameRepository(rn.marker.sourceUrl, options.repository) ? rn.marker : undefined
+        if (!rn.marker && rn.empty && isDocx(rn.node) && options.wantedTitles.has(rn.node.title.trim())) unmarked.push(rn)
         continue
       }
+      const creator = rn.node.node_creator || rn.node.creator
+      if (creator) knownCreators.add(creator)
       const key = rn.marker.repoPath
       if (!candidates.has(key)) candidates.set(key, [])
       candidates.get(key)!.push(rn)
       if (key === options.archiveKey) continue
+      if (rn.node.has_child) next.push({ parent: rn, token: rn.node.node_token })
+      else rn.children = []
+    }
+    for (const rn of unmarked) {
+      const creator = rn.node.node_creator || rn.node.creator
+      if (!creator || !(await isSelf(creator))) continue
+      rn.unfinished = true
       if (rn.node.has_child) next.push({ parent: rn, token: rn.node.node_token })
       else rn.children = []
     }
@@ -102,6 +130,8 @@ export async function scanWiki(options: ScanOptions): Promise<RemoteTree> {
     const creator = rn.node.node_creator || rn.node.creator
     if (creator) ownCreators.add(creator)
   }
+  const me = await self
+  if (me) ownCreators.add(me)
   return { rootToken, rootChildren, owned, byToken, parentOf, duplicates, ownCreators }
 }
 
