@@ -16,6 +16,8 @@ export interface Stop {
   readonly deadline: Promise<void>
   /** What stopped the run, for the log and the summary: "cancelled (SIGTERM)". */
   readonly reason: () => string | undefined
+  /** Real milliseconds since the stop (the runner's clock: it kills the process 10 s after its first signal). */
+  readonly sinceStop: () => number
 }
 
 export interface Cancellation extends Stop {
@@ -38,10 +40,12 @@ export function watchForCancel(log: (message: string) => void, graceMs = GRACE_M
   let endGrace!: () => void
   const deadline = new Promise<void>((resolve) => (endGrace = resolve))
   let graceTimer: NodeJS.Timeout | undefined
+  let stoppedAt = 0
 
   const stop = (why: string): void => {
     if (controller.signal.aborted) return
     reason = why
+    stoppedAt = Date.now()
     controller.abort(new CancelledError(why))
     graceTimer = setTimeout(endGrace, graceMs)
     graceTimer.unref()
@@ -61,6 +65,7 @@ export function watchForCancel(log: (message: string) => void, graceMs = GRACE_M
     signal: controller.signal,
     deadline,
     reason: () => reason,
+    sinceStop: () => (stoppedAt ? Date.now() - stoppedAt : 0),
     stop,
     dispose() {
       process.off('SIGINT', onSignal)

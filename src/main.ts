@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import { CancelledError, watchForCancel } from './cancel.js'
 import { actionClock } from './clock.js'
 import { maskSecret } from './mask.js'
+import { liveLine } from './progress.js'
 import { type RunReport, writeReport } from './report/index.js'
 import { SettingsError, type Settings, envInputReader, readSettings } from './settings.js'
 import { ExitCode, GuidedError, describeSecret } from './token-guidance.js'
@@ -71,12 +72,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cance
   if (report.stopped && !report.failure) core.setFailed(`The run was ${report.stopped}; the job summary says what was done.`)
   // 5. Report: summary, outputs, annotations.
   await writeReport(report)
+  if (report.stopped) core.info(`Stopped ${(cancel.sinceStop() / 1000).toFixed(1)} s after the run was ${report.stopped}.`)
   cancel.dispose()
   return { cancelled: cancel.signal.aborted }
 }
 
+/** A terminal (someone runs the bundle by hand) gets a live progress line; the runner's log gets plain lines and groups. */
+const terminal = process.stdout.isTTY && !process.env.GITHUB_ACTIONS ? liveLine(process.stdout) : undefined
+
 const actionLog = {
-  info: (message: string) => core.info(message),
+  info: (message: string) => (terminal ? terminal.print(message) : core.info(message)),
+  progress: (line: string) => (terminal ? terminal.line(line) : core.info(line)),
+  group: (title: string) => (terminal ? terminal.group(title) : core.startGroup(title)),
+  endGroup: () => (terminal ? terminal.endGroup() : core.endGroup()),
   debug: (message: string) => core.debug(message),
   warning: (message: string, where?: { file: string; line?: number; column?: number }) =>
     core.warning(message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : undefined),

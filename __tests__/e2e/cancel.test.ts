@@ -21,15 +21,12 @@ afterEach(async () => {
   await world.close()
 })
 
-let signalledAt = 0
-
 /** Sends `signal` to the action the moment `server` has received a call that `when` picks. */
 function signalWhen(server: EmulatorServer, when: (call: EmulatorServer['calls'][number]) => boolean, signal: NodeJS.Signals) {
   return (child: ChildProcess) => {
     const timer = setInterval(() => {
       if (!server.calls.some(when)) return
       clearInterval(timer)
-      signalledAt = Date.now()
       child.kill(signal)
     }, 5)
     child.on('close', () => clearInterval(timer))
@@ -106,9 +103,10 @@ describe('cancellation (signals sent to the bundled action)', () => {
     // Signal once the first document write has been sent: nodes exist, some content is written, most is not.
     const firstDocWrite = (c: { method: string; route: string }) => c.method !== 'GET' && c.route.startsWith('docx.')
     const cancelled = await world.run({ inputs, timeScale: SCALE, onStart: signalWhen(world.feishu.server, firstDocWrite, 'SIGTERM') })
-    const exitedAfterMs = Date.now() - signalledAt
     expect(cancelled.exitCode, cancelled.stdout + cancelled.stderr).toBe(1)
-    expect(exitedAfterMs, cancelled.stdout).toBeLessThan(7_500) // before the runner's next signal
+    // Done before the runner's next signal (7.5 s), as the action measured it (this loaded test process may lag).
+    const stoppedAfter = Number(/^Stopped ([\d.]+) s after the run was cancelled \(SIGTERM\)\.$/m.exec(cancelled.stdout)?.[1])
+    expect(stoppedAfter, cancelled.stdout).toBeLessThan(7.5)
     expect(world.github.secretValue(REPO, 'FEISHU_REFRESH_TOKEN') === world.feishu.liveRefreshToken()).toBe(true)
     expect(cancelled.outputs['token-rotated']).toBe('true')
     expect(cancelled.outputs.complete).toBe('false')

@@ -12,6 +12,7 @@
 // One failing page never stops the others.
 import type { Stop } from '../cancel.js'
 import type { Clock } from '../clock.js'
+import type { Progress, ProgressSnapshot } from '../progress.js'
 import { FeishuError } from '../feishu/client.js'
 import type { DocxApi } from '../feishu/docx.js'
 import type { MediaApi } from '../feishu/media.js'
@@ -49,6 +50,7 @@ export interface EngineContext {
   concurrency: number
   /** Cancellation or the time budget: no new work once aborted, no more waiting at the deadline. */
   stop?: Stop
+  progress?: Progress
 }
 
 export interface ExecuteResult {
@@ -131,20 +133,56 @@ class Run {
     }
     for (const p of plan.pages) if (p.existing && !p.move && !p.retitle && !p.failure) this.markReady(p.key)
 
+    const { progress } = this.ctx
+    progress?.track(() => this.snapshot())
     const work = (async () => {
       // 1. Structure: siblings one after the other (creation order is the only order the API knows), different
       //    parents side by side, a few wiki calls in flight at most.
+      progress?.phase('structure')
       await this.structureAll()
       // Whatever still waits (a target failed after all): go, its links fall back to GitHub.
       for (const key of this.waiting.keys()) this.tryStart(key, true)
 
       // 3. Removals (the wiki class is free now), while content is still being written.
-      if (!this.stopped()) await this.removals()
+      if (!this.stopped() && plan.removals.length > 0) {
+        progress?.phase('removals')
+        await this.removals()
+      }
+      progress?.phase('documents')
       await this.queue.idle()
     })()
     // After a stop, the work in flight gets until the deadline; what it has not finished by then is reported as left.
     await Promise.race([work, this.ctx.stop?.deadline ?? work])
     return { pages: this.finalResults(), notes: this.notes, left: this.markLeft() }
+  }
+
+  /** Counts for the progress line: pages done (created and written, or nothing to do, or failed) and the work left. */
+  private snapshot(): ProgressSnapshot {
+    const s: ProgressSnapshot = {
+      done: 0,
+      total: this.ctx.plan.pages.length,
+      failed: 0,
+      nodes: { done: this.created.size, total: this.plannedCreates.size },
+      written: [...this.finished].filter((k) => this.created.has(k) || this.results.get(k)!.status === 'updated').length,
+      left: { creates: 0, documents: 0, reads: 0 },
+    }
+    for (const p of this.ctx.plan.pages) {
+      const failed = this.results.get(p.key)!.status === 'failed'
+      const nodeDone = !p.create || this.created.has(p.key)
+      const contentDone = !this.contentNeeded.has(p.key) || this.finished.has(p.key)
+      if (failed) s.failed++
+      if (failed || (nodeDone && contentDone && this.structureDone.has(p.key))) {
+        s.done++
+        continue
+      }
+      if (!nodeDone) s.left.creates++
+      if (!contentDone) {
+        // A new page is one write at least; an existing one a compare (one read unless the scan held it), then a write if it changed.
+        if (p.create || p.adopted || this.ctx.changes) s.left.documents++
+        if (!p.create && !p.existing?.blocks) s.left.reads++
+      }
+    }
+    return s
   }
 
   private stopped(): boolean {

@@ -12,6 +12,7 @@ import { createMediaApi } from '../feishu/media.js'
 import { WikiApi, wikiUrlPrefix } from '../feishu/wiki.js'
 import { compareCommits } from '../github/changes.js'
 import { type GitHubClient, createGitHubClient } from '../github/client.js'
+import { Progress } from '../progress.js'
 import { pageLogLine } from '../report/pages.js'
 import type { Settings } from '../settings.js'
 import { FEISHU_HINTS, describeError, executePlan } from './apply.js'
@@ -38,6 +39,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   const media = createMediaApi(client)
   const wikiPrefix = wikiUrlPrefix(settings.baseUrl)
   const notes: string[] = []
+  const progress = new Progress(ctx.clock, { line: (l) => (log.progress ?? log.info)(l), group: log.group, endGroup: log.endGroup }, () => calls.writes)
 
   // The space and the parent page.
   const spaceInput = settings.spaceId ?? ''
@@ -60,6 +62,9 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   // The wiki as it is, and the plan.
   const archive = archiveKey(docs.tree.rootRepoPath)
   const ordered = pagesInOrder(docs.tree)
+  // Until the plan is known: every page is still to do, and each page's document is read once.
+  progress.track(() => ({ done: 0, total: ordered.length, failed: 0, left: { creates: 0, documents: 0, reads: Math.max(0, ordered.length - calls.reads) } }))
+  progress.phase('scan')
   // Reading only, so a stop (cancel, time budget) may leave the scan at any point: nothing is half-done.
   const remote = await unlessStopped(ctx.stop, scanWiki({
     wiki,
@@ -74,6 +79,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     // A user token can say who it is; what an app's tenant token lists as creator is not documented.
     ...(settings.auth === 'user' ? { whoAmI: () => getUserOpenId(client) } : {}),
   }))
+  progress.phase('plan')
   const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
@@ -85,6 +91,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   let stopped: PublishResult['stopped']
   if (plan.stop) {
     stoppedBySafetyCap = plan.stop
+    progress.finish()
     log.warning(`Safety cap: ${plan.stop}`)
     pages = [
       ...plan.pages.map((p): PageResult => ({
@@ -127,10 +134,12 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         changes,
         concurrency: CONCURRENCY,
         stop: ctx.stop,
+        progress,
       },
       settings.dryRun,
     )
     pages = executed.pages
+    progress.finish()
     if (ctx.stop?.signal.aborted) stopped = { reason: ctx.stop.reason() ?? 'stopped', left: executed.left }
     notes.push(...executed.notes)
   }

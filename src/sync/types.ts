@@ -12,6 +12,11 @@ export interface Log {
   info(message: string): void
   warning(message: string, where?: { file: string; line?: number; column?: number }): void
   debug(message: string): void
+  /** Log groups, one per phase (the runner folds them). */
+  group?(title: string): void
+  endGroup?(): void
+  /** A progress line (a terminal redraws it in place); default: info. */
+  progress?(line: string): void
 }
 
 export interface PublishContext {
