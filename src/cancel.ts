@@ -6,6 +6,8 @@
 // steps are never interrupted (they take no longer than without a signal), publishing starts no new work, the
 // writes in flight get a few seconds to answer, and the summary and outputs say what was done.
 
+import type { Clock } from './clock.js'
+
 /** How long writes in flight may take to answer after a stop, before the report is written regardless. */
 export const GRACE_MS = 4_000
 
@@ -21,8 +23,12 @@ export interface Stop {
 }
 
 export interface Cancellation extends Stop {
-  /** Stop the run for a reason of its own (the time budget). */
-  stop(reason: string): void
+  /** Stop the run for a reason of its own (the time budget), giving the work in flight `graceMs` real ms. */
+  stop(reason: string, graceMs?: number): void
+  /** A signal stopped the run (a cancelled or timed-out job), not its own time budget. */
+  readonly bySignal: () => boolean
+  /** Stop starting work when `minutes` of the run's clock have passed, keeping a reserve to finish and report. */
+  budget(clock: Clock, minutes: number): void
   dispose(): void
 }
 
@@ -41,13 +47,15 @@ export function watchForCancel(log: (message: string) => void, graceMs = GRACE_M
   const deadline = new Promise<void>((resolve) => (endGrace = resolve))
   let graceTimer: NodeJS.Timeout | undefined
   let stoppedAt = 0
+  let signalled = false
+  let budgetTimer: NodeJS.Timeout | undefined
 
-  const stop = (why: string): void => {
+  const stop = (why: string, grace = graceMs): void => {
     if (controller.signal.aborted) return
     reason = why
     stoppedAt = Date.now()
     controller.abort(new CancelledError(why))
-    graceTimer = setTimeout(endGrace, graceMs)
+    graceTimer = setTimeout(endGrace, grace)
     graceTimer.unref()
   }
   const onSignal = (name: NodeJS.Signals): void => {
@@ -56,6 +64,7 @@ export function watchForCancel(log: (message: string) => void, graceMs = GRACE_M
       endGrace()
       return
     }
+    signalled = true
     log(`${name}: the run was cancelled. Starting no new work; a new refresh token is saved first, writes in flight get ${graceMs / 1000} s, then the summary is written.`)
     stop(`cancelled (${name})`)
   }
@@ -67,10 +76,21 @@ export function watchForCancel(log: (message: string) => void, graceMs = GRACE_M
     reason: () => reason,
     sinceStop: () => (stoppedAt ? Date.now() - stoppedAt : 0),
     stop,
+    bySignal: () => signalled,
+    budget(clock, minutes) {
+      const { stopAfterMs, reserveMs } = budgetPlan(minutes)
+      const real = (ms: number) => Math.max(1, Math.round(clock.realMs?.(ms) ?? ms))
+      budgetTimer = setTimeout(() => {
+        log(`${minutes} min of time-budget-minutes nearly used: starting no new page; the pages in flight finish, then the summary is written.`)
+        stop(`stopped at its time budget (time-budget-minutes: ${minutes})`, real(reserveMs))
+      }, real(stopAfterMs))
+      budgetTimer.unref()
+    },
     dispose() {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
       if (graceTimer) clearTimeout(graceTimer)
+      if (budgetTimer) clearTimeout(budgetTimer)
     },
   }
 }
@@ -89,4 +109,11 @@ export async function unlessStopped<T>(stop: Stop | undefined, work: Promise<T>)
   } finally {
     stop.signal.removeEventListener('abort', onAbort)
   }
+}
+
+/** When a budget stops new work: a reserve of a tenth of it, at most a minute, is left to finish the work in flight and report. */
+export function budgetPlan(minutes: number): { stopAfterMs: number; reserveMs: number } {
+  const budgetMs = minutes * 60_000
+  const reserveMs = Math.min(60_000, budgetMs / 10)
+  return { stopAfterMs: budgetMs - reserveMs, reserveMs }
 }

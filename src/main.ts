@@ -20,6 +20,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cance
     const settings = readSettings(envInputReader(env), env)
     for (const secret of [settings.appSecret, settings.refreshToken, settings.githubToken]) maskSecret(secret)
     report.settings = settings
+    if (settings.timeBudgetMinutes) cancel.budget(clock, settings.timeBudgetMinutes)
     const { loadDocs, openSecretStore, rotateRefreshToken, persistRefreshToken, checkKeepalive, getTenantAccessToken, FeishuClient, publishDocs } =
       await import(/* webpackMode: "eager" */ './engine.js')
     const docs = settings.mode === 'rotate-only' ? undefined : await loadDocs(settings)
@@ -69,7 +70,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cance
     process.exitCode = report.failure.guidance.exitCode
   }
   if (cancel.signal.aborted) report.stopped = cancel.reason()
-  if (report.stopped && !report.failure) core.setFailed(`The run was ${report.stopped}; the job summary says what was done.`)
+  // A cancelled job fails; a run that used its time budget stopped as planned, and says what is left.
+  if (report.stopped && !report.failure && cancel.bySignal()) core.setFailed(`The run was ${report.stopped}; the job summary says what was done.`)
+  else if (report.stopped && !report.failure) core.warning(`The run ${report.stopped}; the next run continues (output complete: false).`)
   // 5. Report: summary, outputs, annotations.
   await writeReport(report)
   if (report.stopped) core.info(`Stopped ${(cancel.sinceStop() / 1000).toFixed(1)} s after the run was ${report.stopped}.`)

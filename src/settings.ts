@@ -37,6 +37,8 @@ export interface Settings {
   readonly baseUrl: string
   readonly onDelete: OnDelete
   readonly failOnError: boolean
+  /** Stop starting new pages when this much of the run's time is used (minutes); undefined: no budget. */
+  readonly timeBudgetMinutes?: number
   readonly githubApiUrl: string
   readonly githubServerUrl: string
   readonly repository?: { owner: string; repo: string }
@@ -107,6 +109,11 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const onDelete = oneOf<OnDelete>('on-delete', ['report', 'archive', 'delete'], 'report')
   const dryRun = bool('dry-run', false)
   const failOnError = bool('fail-on-error', true)
+  const budgetInput = input('time-budget-minutes')
+  const timeBudgetMinutes = budgetInput ? Number(budgetInput) : undefined
+  if (timeBudgetMinutes !== undefined && !(Number.isFinite(timeBudgetMinutes) && timeBudgetMinutes >= 1)) {
+    problem('time-budget-minutes', `must be a number of minutes, at least 1 (e.g. 30, with the job's timeout-minutes a few minutes above it); got '${budgetInput}'.`)
+  }
 
   const appId = input('app-id')
   if (!appId) problem('app-id', 'is required: the App ID of your Feishu/Lark app (cli_…), from the developer console.')
@@ -201,6 +208,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     baseUrl,
     onDelete,
     failOnError,
+    ...(timeBudgetMinutes !== undefined ? { timeBudgetMinutes } : {}),
     githubApiUrl,
     githubServerUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     repository,
