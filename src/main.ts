@@ -65,9 +65,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cance
       }
     }
   } catch (error) {
-    report.failure = { step, guidance: guidanceFor(error, step) }
-    core.setFailed(`${report.failure.guidance.title}. ${report.failure.guidance.lines.join(' ')}`)
-    process.exitCode = report.failure.guidance.exitCode
+    // Out of time budget while reading the wiki: nothing was written, the next run starts over. Not a failure.
+    if (error instanceof CancelledError && step === 'publish' && !cancel.bySignal()) report.publishSkipped = `stopped while reading the wiki (${error.message}); nothing was written.`
+    else report.failure = { step, guidance: guidanceFor(error, step) }
+    if (report.failure) {
+      core.setFailed(`${report.failure.guidance.title}. ${report.failure.guidance.lines.join(' ')}`)
+      process.exitCode = report.failure.guidance.exitCode
+    }
   }
   if (cancel.signal.aborted) report.stopped = cancel.reason()
   // A cancelled job fails; a run that used its time budget stopped as planned, and says what is left.
