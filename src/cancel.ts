@@ -20,13 +20,13 @@ export interface Stop {
   readonly reason: () => string | undefined
   /** Real milliseconds since the stop (the runner's clock: it kills the process 10 s after its first signal). */
   readonly sinceStop: () => number
+  /** A signal stopped the run (a cancelled or timed-out job), not its own time budget. */
+  readonly bySignal: () => boolean
 }
 
 export interface Cancellation extends Stop {
   /** Stop the run for a reason of its own (the time budget), giving the work in flight `graceMs` real ms. */
   stop(reason: string, graceMs?: number): void
-  /** A signal stopped the run (a cancelled or timed-out job), not its own time budget. */
-  readonly bySignal: () => boolean
   /** Stop starting work when `minutes` of the run's clock have passed, keeping a reserve to finish and report. */
   budget(clock: Clock, minutes: number): void
   dispose(): void

@@ -6,6 +6,8 @@ import path from 'node:path'
 export type AuthMode = 'user' | 'app'
 export type SyncMode = 'auto' | 'changed' | 'all' | 'rotate-only'
 export type OnDelete = 'report' | 'archive' | 'delete'
+/** A page of the action's edited in Feishu since its last write: overwrite it, keep it (reported), or fail the step. */
+export type OnRemoteEdit = 'overwrite' | 'keep' | 'fail'
 
 export interface SecretSettings {
   name: string
@@ -36,6 +38,7 @@ export interface Settings {
   readonly dryRun: boolean
   readonly baseUrl: string
   readonly onDelete: OnDelete
+  readonly onRemoteEdit: OnRemoteEdit
   readonly failOnError: boolean
   /** Stop starting new pages when this much of the run's time is used (minutes); undefined: no budget. */
   readonly timeBudgetMinutes?: number
@@ -107,6 +110,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const auth = oneOf<AuthMode>('auth', ['user', 'app'], 'user')
   const mode = oneOf<SyncMode>('mode', ['auto', 'changed', 'all', 'rotate-only'], 'auto')
   const onDelete = oneOf<OnDelete>('on-delete', ['report', 'archive', 'delete'], 'report')
+  const onRemoteEdit = oneOf<OnRemoteEdit>('on-remote-edit', ['overwrite', 'keep', 'fail'], 'overwrite')
   const dryRun = bool('dry-run', false)
   const failOnError = bool('fail-on-error', true)
   const budgetInput = input('time-budget-minutes')
@@ -207,6 +211,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     dryRun,
     baseUrl,
     onDelete,
+    onRemoteEdit,
     failOnError,
     ...(timeBudgetMinutes !== undefined ? { timeBudgetMinutes } : {}),
     githubApiUrl,

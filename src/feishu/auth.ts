@@ -5,7 +5,7 @@
 // - https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal
 // The v2 token endpoint answers flat JSON (no `data` wrapper); the tenant token sits at the top level too.
 import { type Clock, timeoutSignal } from '../clock.js'
-import { type FeishuClient, describeNetworkError } from './client.js'
+import { describeNetworkError } from './client.js'
 
 export interface UserTokens {
   accessToken: string
@@ -226,20 +226,4 @@ export async function postTokenEndpoint(
 function positiveNumber(value: unknown, fallback: number): number {
   const n = Number(value)
   return Number.isFinite(n) && n > 0 ? n : fallback
-}
-
-/**
- * The user's open_id (GET /open-apis/authen/v1/user_info with the user access token,
- * https://open.feishu.cn/document/server-docs/authentication-management/login-state-management/get): the
- * `creator` / `node_creator` the wiki lists on the nodes this user creates.
- */
-export async function getUserOpenId(client: FeishuClient): Promise<string | undefined> {
-  const data = await client.request<{ open_id?: string }>({
-    method: 'GET',
-    path: '/open-apis/authen/v1/user_info',
-    endpoint: 'authen.userInfo.get',
-    apiClass: 'other',
-    retrySafe: true,
-  })
-  return data.open_id || undefined
 }

@@ -6,7 +6,7 @@ import type { KeepaliveWarning } from '../keepalive.js'
 import type { Settings } from '../settings.js'
 import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
-import { pagesOutputs, writePagesSummary } from './pages.js'
+import { pageLogLine, pagesOutputs, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
   secretDescription: string
@@ -54,6 +54,8 @@ export async function writeReport(report: RunReport): Promise<void> {
     summary.addRaw(`<p><strong>⏹️ The run was ${escapeHtml(report.stopped)}.</strong>${what}</p>`, true)
   }
   if (report.rotation) writeRotation(report.rotation, report.keepalive)
+  // The complete list in the log, whatever the summary can hold.
+  for (const page of report.publish?.pages ?? []) core.info(pageLogLine(page))
   if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
   else if (report.publishSkipped) summary.addRaw(`<p>Publishing: ${escapeHtml(report.publishSkipped)}</p>`, true)
   try {
