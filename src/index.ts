@@ -11,5 +11,7 @@ if (process.env.GITHUB_ACTIONS !== 'true') {
   )
   process.exitCode = 2
 } else {
-  await run()
+  const { cancelled } = await run()
+  // Cancelled: the summary is written; calls still in flight past the grace period must not keep the job alive.
+  if (cancelled) process.exit()
 }

@@ -44,6 +44,8 @@ export interface Settings {
   readonly failOnError: boolean
   /** How a PlantUML fence becomes a whiteboard: editable shapes, or one picture whose PlantUML stays editable. */
   readonly plantumlStyle: 'board' | 'classic'
+  /** Stop starting new pages when this much of the run's time is used (minutes); undefined: no budget. */
+  readonly timeBudgetMinutes?: number
   readonly githubApiUrl: string
   readonly githubServerUrl: string
   readonly repository?: { owner: string; repo: string }
@@ -121,6 +123,11 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   }
   const failOnError = bool('fail-on-error', true)
   const plantumlStyle = oneOf<'board' | 'classic'>('plantuml-style', ['board', 'classic'], 'board')
+  const budgetInput = input('time-budget-minutes')
+  const timeBudgetMinutes = budgetInput ? Number(budgetInput) : undefined
+  if (timeBudgetMinutes !== undefined && !(Number.isFinite(timeBudgetMinutes) && timeBudgetMinutes >= 1)) {
+    problem('time-budget-minutes', `must be a number of minutes, at least 1 (e.g. 30, with the job's timeout-minutes a few minutes above it); got '${budgetInput}'.`)
+  }
 
   const appId = input('app-id')
   if (!appId) problem('app-id', 'is required: the App ID of your Feishu/Lark app (cli_…), from the developer console.')
@@ -222,6 +229,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     onRemoteEdit,
     failOnError,
     plantumlStyle,
+    ...(timeBudgetMinutes !== undefined ? { timeBudgetMinutes } : {}),
     githubApiUrl,
     githubServerUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     repository,

@@ -33,6 +33,12 @@ const LIMITS: Record<ApiClass, Window[]> = {
 }
 const PER_DOCUMENT_EDITS: Window = { limit: 3, windowMs: 1_000 }
 
+/** The most calls per minute one API of the class may make (its tightest window): what bounds a long run. */
+export function callsPerMinute(apiClass: ApiClass): number {
+  const windows = LIMITS[apiClass]
+  return windows.length === 0 ? Infinity : Math.min(...windows.map((w) => (w.limit * 60_000) / w.windowMs))
+}
+
 /**
  * When the server counts a call is unknown: somewhere between sending it and reading its answer. Delays on the
  * way out (a busy event loop here, a queue or a timer at the server) easily reach tens of milliseconds, so a

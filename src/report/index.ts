@@ -29,6 +29,8 @@ export interface RunReport {
   /** Why publishing did not happen (rotate-only, or not available). */
   publishSkipped?: string
   failure?: { step: string; guidance: RefreshGuidance }
+  /** The run was stopped before it was done ("cancelled (SIGTERM)"): the next run continues. */
+  stopped?: string
 }
 
 /** A run must start this long before the refresh token expires, to leave time for queueing and the refresh. */
@@ -61,6 +63,11 @@ export async function writeReport(report: RunReport, now: Date = new Date()): Pr
       true,
     )
   }
+  if (report.stopped && !report.failure) {
+    const left = report.publish?.stopped?.left
+    const what = left === undefined ? '' : left === 0 ? ' Every page was done.' : ` ${left.toLocaleString('en-US')} page(s) not yet published; the next run continues.`
+    summary.addRaw(`<p><strong>⏹️ The run was ${escapeHtml(report.stopped)}.</strong>${what}</p>`, true)
+  }
   if (report.rotation) writeRotation(report.rotation, now)
   // The complete list in the log, whatever the summary can hold.
   for (const page of report.publish?.pages ?? []) core.info(logSafe(pageLogLine(page)))
@@ -75,6 +82,7 @@ export async function writeReport(report: RunReport, now: Date = new Date()): Pr
 
   core.setOutput('token-rotated', report.rotation ? 'true' : 'false')
   core.setOutput('refresh-token-expires-at', report.rotation?.refreshTokenExpiresAt.toISOString() ?? '')
+  core.setOutput('complete', report.failure || report.stopped ? 'false' : 'true')
   const pages = report.publish
     ? pagesOutputs(report.publish)
     : { created: '0', updated: '0', unchanged: '0', failed: '0', moved: '0', archived: '0', deleted: '0', orphans: '0', pages: '[]', 'pages-truncated': 'false' }

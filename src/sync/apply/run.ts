@@ -10,6 +10,8 @@
 //    later nodes are still being created.
 // 3. Removals (archive / delete), after the moves that take kept pages out of removed folders.
 // One failing page never stops the others.
+import type { Stop } from '../../cancel.js'
+import type { Progress, ProgressSnapshot } from '../../progress.js'
 import { createHash } from 'node:crypto'
 import type { Clock } from '../../clock.js'
 import { FeishuError } from '../../feishu/client.js'
@@ -53,6 +55,9 @@ export interface EngineContext {
   /** undefined = `all` mode: every page is compared with its wiki document. */
   changes?: Changes
   concurrency: number
+  /** Cancellation or the time budget: no new work once aborted, no more waiting at the deadline. */
+  stop?: Stop
+  progress?: Progress
   /** For who edited a page since the action's last write (drive metas). */
   drive: DriveApi
 }
@@ -76,6 +81,8 @@ export interface PageOutcome {
 export interface ExecuteResult {
   pages: PageResult[]
   notes: string[]
+  /** Pages a stop left for the next run (not created, not written, or cut off while being written). */
+  left: number
   outcomes: Map<string, PageOutcome>
   /** The node of the Archived page, when there is one. */
   archive?: { node: string; doc: string; title: string }
@@ -112,6 +119,9 @@ class Run {
   private readonly dependents = new Map<string, Set<string>>()
   private readonly structureDone = new Set<string>()
   private readonly started = new Set<string>()
+  /** Pages whose content is being written, and those whose content job ran to its end (written, unchanged or failed). */
+  private readonly writing = new Set<string>()
+  private readonly finished = new Set<string>()
   private readonly queue: WorkQueue
   private readonly byKey: Map<string, PagePlan>
   private readonly contentNeeded: Set<string>
@@ -161,16 +171,85 @@ class Run {
     }
     for (const p of plan.pages) if (p.existing && !p.move && !p.retitle && !p.failure) this.markReady(p.key)
 
-    // 1. Structure: siblings one after the other (creation order is the only order the API knows), different
-    //    parents side by side, a few wiki calls in flight at most.
-    await this.structureAll()
-    // Whatever still waits (a target failed after all): go, its links fall back to GitHub.
-    for (const key of this.waiting.keys()) this.tryStart(key, true)
+    const { progress } = this.ctx
+    progress?.track(() => this.snapshot())
+    const work = (async () => {
+      // 1. Structure: siblings one after the other (creation order is the only order the API knows), different
+      //    parents side by side, a few wiki calls in flight at most.
+      progress?.phase('structure')
+      await this.structureAll()
+      // Whatever still waits (a target failed after all): go, its links fall back to GitHub.
+      for (const key of this.waiting.keys()) this.tryStart(key, true)
 
-    // 3. Removals (the wiki class is free now), while content is still being written.
-    await this.removals()
-    await this.queue.idle()
-    return { pages: this.finalResults(), notes: this.notes, outcomes: this.outcomes(), ...this.archiveAndSelf() }
+      // 3. Removals (the wiki class is free now), while content is still being written.
+      if (!this.stopped() && plan.removals.length > 0) {
+        progress?.phase('removals')
+        await this.removals()
+      }
+      progress?.phase('documents')
+      await this.queue.idle()
+    })()
+    // After a stop, the work in flight gets until the deadline; what it has not finished by then is reported as left.
+    await Promise.race([work, this.ctx.stop?.deadline ?? work])
+    const left = this.markLeft()
+    return { pages: this.finalResults(), notes: this.notes, left, outcomes: this.outcomes(), ...this.archiveAndSelf() }
+  }
+
+  /** Counts for the progress line: pages done (created and written, or nothing to do, or failed) and the work left. */
+  private snapshot(): ProgressSnapshot {
+    const s: ProgressSnapshot = {
+      done: 0,
+      total: this.ctx.plan.pages.length,
+      failed: 0,
+      nodes: { done: this.created.size, total: this.plannedCreates.size },
+      written: [...this.finished].filter((k) => this.created.has(k) || this.results.get(k)!.status === 'updated').length,
+      left: { creates: 0, documents: 0, reads: 0 },
+    }
+    for (const p of this.ctx.plan.pages) {
+      const failed = this.results.get(p.key)!.status === 'failed'
+      const nodeDone = !p.create || this.created.has(p.key)
+      const contentDone = !this.contentNeeded.has(p.key) || this.finished.has(p.key)
+      if (failed) s.failed++
+      if (failed || (nodeDone && contentDone && this.structureDone.has(p.key))) {
+        s.done++
+        continue
+      }
+      if (!nodeDone) s.left.creates++
+      if (!contentDone) {
+        // A new page is one write at least; an existing one a compare (one read unless the scan held it), then a write if it changed.
+        if (p.create || p.adopted || this.ctx.changes) s.left.documents++
+        if (!p.create && !p.existing?.blocks) s.left.reads++
+      }
+    }
+    return s
+  }
+
+  private stopped(): boolean {
+    return this.ctx.stop?.signal.aborted ?? false
+  }
+
+  /** After a stop: the pages this run did not finish, with what the next run does about them. */
+  private markLeft(): number {
+    if (!this.stopped()) return 0
+    let left = 0
+    for (const p of this.ctx.plan.pages) {
+      const result = this.results.get(p.key)!
+      if (p.failure || result.status === 'failed') continue
+      const nodeMissing = p.create && !this.created.has(p.key)
+      const contentMissing = this.contentNeeded.has(p.key) && !this.finished.has(p.key)
+      if (!nodeMissing && !contentMissing) continue
+      left++
+      if (this.writing.has(p.key) && !this.finished.has(p.key)) {
+        result.status = 'failed'
+        result.reason = `cut off while being written (run ${this.ctx.stop!.reason()}); the next run finishes it`
+      } else {
+        result.status = 'skipped'
+        result.reason = nodeMissing
+          ? `not created: the run was ${this.ctx.stop!.reason()}; the next run creates it`
+          : `page created, content not written: the run was ${this.ctx.stop!.reason()}; the next run writes it`
+      }
+    }
+    return left
   }
 
   private outcomes(): Map<string, PageOutcome> {
@@ -233,7 +312,7 @@ class Run {
     let active = 0
     await new Promise<void>((resolve) => {
       const pump = (): void => {
-        while (active < STRUCTURE_CONCURRENCY && ready.length > 0) {
+        while (active < STRUCTURE_CONCURRENCY && ready.length > 0 && !this.stopped()) {
           ready.sort((a, b) => rank.get(a.key)! - rank.get(b.key)!)
           const p = ready.shift()!
           active++
@@ -247,7 +326,7 @@ class Run {
               pump()
             })
         }
-        if (active === 0 && ready.length === 0) resolve()
+        if (active === 0 && (ready.length === 0 || this.stopped())) resolve()
       }
       pump()
     })
@@ -363,9 +442,14 @@ class Run {
     if (this.started.has(key) || !this.structureDone.has(key)) return
     const pending = this.waiting.get(key)
     if (!pending || (pending.size > 0 && !force)) return
-    if (this.results.get(key)!.status === 'failed') return
+    if (this.results.get(key)!.status === 'failed' || this.stopped()) return
     this.started.add(key)
-    this.queue.push(() => this.writeContent(this.byKey.get(key)!))
+    this.queue.push(async () => {
+      if (this.stopped()) return // queued before the stop, not begun: left for the next run
+      this.writing.add(key)
+      await this.writeContent(this.byKey.get(key)!)
+      this.finished.add(key)
+    })
   }
 
   /** Convert the page's source and bring its document in line (or, in dry-run, say what would change). */
@@ -829,7 +913,7 @@ class Run {
     for (const r of plan.removals) {
       pages.push(removedPageResult(r, this.ctx.wikiPrefix, { status: 'orphan', plan: r.action, reason: r.carriedBy ? `${r.reason}; goes with ${r.carriedBy}` : r.reason }))
     }
-    return { pages, notes: this.notes, outcomes: new Map() }
+    return { pages, notes: this.notes, left: 0, outcomes: new Map() }
   }
 }
 
