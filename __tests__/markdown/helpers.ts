@@ -147,7 +147,7 @@ export function textSurvives(expectedHtml: string, result: ConversionResult): bo
   const squeeze = (text: string) => text.replace(/\s+/g, '')
   const expected = squeeze(visibleHtmlText(expectedHtml))
   const body = squeeze(requestText(result.blocks))
-  if (result.titleSource !== 'h1') return body.includes(expected)
+  if (result.titleSource !== 'heading') return body.includes(expected)
   // The H1 that became the title left the body from wherever it stood.
   const title = squeeze(result.title)
   for (let at = expected.indexOf(title); at !== -1; at = expected.indexOf(title, at + 1)) {
@@ -160,3 +160,11 @@ export const run = (content: string, style?: Record<string, unknown>): TextEleme
   style ? { text_run: { content, text_element_style: style } } : { text_run: { content } }
 
 export const EMPTY = run('')
+
+/** Converts and checks the request (official schema and stricter rules) before the test looks at it. */
+export function checked(markdown: string, options: Partial<ConvertOptions> = {}): ConversionResult {
+  const result = convert(markdown, options)
+  const problems = requestProblems(result.blocks)
+  if (problems.length > 0) throw new Error(`invalid request: ${problems.join('; ')}`)
+  return result
+}

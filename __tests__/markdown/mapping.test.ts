@@ -35,7 +35,7 @@ describe('title', () => {
 
   it('the first H1 becomes the title and leaves the body; later H1s stay', () => {
     const result = checked('Intro\n\n# The *Title*\n\n## Sub\n\n# Second\n')
-    expect(result).toMatchObject({ title: 'The Title', titleSource: 'h1' })
+    expect(result).toMatchObject({ title: 'The Title', titleSource: 'heading' })
     expect(shape(result.blocks)).toEqual([text(run('Intro')), { t: 4, p: { elements: [run('Sub')] } }, { t: 3, p: { elements: [run('Second')] } }])
   })
 
@@ -300,7 +300,7 @@ describe('images', () => {
   })
 
   it('a linked image (a badge) keeps the image and warns about the link', () => {
-    const result = checked('[![CI](https://ci/badge.svg)](https://ci/run)')
+    const result = checked('[![CI](https://ci/badge.png)](https://ci/run)')
     expect(shape(result.blocks)).toEqual([{ t: 27, p: {} }])
     expect(codes(result)).toEqual(['image-link-dropped'])
   })
@@ -367,9 +367,9 @@ describe('raw HTML', () => {
   })
 
   it('<img src alt> becomes an image block with an asset', () => {
-    const result = checked('<p align="center"><img src="logo.svg" alt="Logo" width="80"></p>', 'docs/a.md')
+    const result = checked('<p align="center"><img src="logo.png" alt="Logo" width="80"></p>', 'docs/a.md')
     expect(shape(result.blocks)).toEqual([{ t: 27, p: {} }])
-    expect(result.assets).toEqual([{ blockId: 'b1', kind: 'local', src: 'logo.svg', path: 'docs/logo.svg', alt: 'Logo', line: 1 }])
+    expect(result.assets).toEqual([{ blockId: 'b1', kind: 'local', src: 'logo.png', path: 'docs/logo.png', alt: 'Logo', line: 1 }])
   })
 
   it('other tags are stripped, with a warning when something is lost; comments vanish silently', () => {

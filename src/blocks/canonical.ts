@@ -162,7 +162,7 @@ function canonicalInlineElement(element: Record<string, unknown>): JsonObject {
     if (!isRecord(value)) continue
     const { text_element_style, ...rest } = value
     const body = toJson(rest) as JsonObject
-    // Feishu keeps a trailing newline on equations it stores ("E=mc^2\n" in the recorded documents).
+    // Spaces at the ends of an equation render the same (the converter trims them too: src/markdown/inline.ts).
     if (typeof body.content === 'string') body.content = body.content.trim()
     if (typeof body.url === 'string') body.url = decodeUrl(body.url)
     const style = canonicalElementStyle(text_element_style)

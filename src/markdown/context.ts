@@ -2,6 +2,7 @@
 import type { Definition, Node } from 'mdast'
 import type { BlockNode } from '../blocks/model.js'
 import type { FootnoteNumbers } from './footnotes.js'
+import type { IncludeReader } from './includes.js'
 import { classifyImage, classifyLink, encodeLinkUrl, type LinkKind, type LinkTarget, linkTarget } from './links.js'
 import type { SourcePoint, WarningList } from './warnings.js'
 
@@ -35,6 +36,8 @@ export class ConvertContext {
   continuedList: Node | undefined
   /** The H1 that became the document title: its text leaves the body (images in it stay). */
   titleHeading: Node | undefined
+  /** Reads files for mdBook includes (includes.ts); without it includes stay as written. */
+  readInclude: IncludeReader | undefined
   private readonly warnedOnce = new Set<string>()
 
   constructor(
@@ -55,10 +58,10 @@ export class ConvertContext {
     this.warnings.add(code, this.at(node), message)
   }
 
-  /** A warning given once per document. */
-  warnOnce(code: string, node: Node | undefined, message: string): void {
-    if (this.warnedOnce.has(code)) return
-    this.warnedOnce.add(code)
+  /** A warning given once per document (per `key`, when one code covers several kinds). */
+  warnOnce(code: string, node: Node | undefined, message: string, key = code): void {
+    if (this.warnedOnce.has(key)) return
+    this.warnedOnce.add(key)
     this.warn(code, node, message)
   }
 
@@ -68,7 +71,8 @@ export class ConvertContext {
     const target = linkTarget(link)
     const at = this.at(node)
     this.links.push({ ...target, kind: link.kind, line: at.line, column: at.column })
-    if (link.outsideRepo) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
+    // With a resolver, its owner decides and reports what such a link becomes (one warning per link, not two).
+    if (link.outsideRepo && !this.resolveLink) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
     return encodeLinkUrl(this.resolveLink?.(target) ?? href)
   }
 

@@ -8,6 +8,7 @@
 import type * as core from '@actions/core'
 import type { Settings } from '../settings.js'
 import type { PageResult, PageStatus, PublishResult } from '../sync/types.js'
+import { groupWarnings } from '../sync/warning-groups.js'
 
 type Summary = typeof core.summary
 
@@ -96,6 +97,28 @@ export function writePagesSummary(summary: Summary, result: PublishResult, setti
       true,
     )
   }
+  writeWarningGroups(summary, result, budget)
+}
+
+/** Every warning, grouped by file and kind, collapsed (annotations show one per kind per file). */
+function writeWarningGroups(summary: Summary, result: PublishResult, budget: number): void {
+  const groups = groupWarnings(result.pages)
+  if (groups.length === 0) return
+  const total = groups.reduce((n, g) => n + g.count, 0)
+  let html = `<details><summary>${total} warning${total === 1 ? '' : 's'} in ${groups.length} group${groups.length === 1 ? '' : 's'} (by file and kind)</summary><ul>`
+  let left = budget - 200
+  for (const group of groups) {
+    const line = group.first.line > 0 ? `:${group.first.line}` : ''
+    const item = `<li><code>${esc(group.file)}${line}</code> ${esc(group.code)} ×${group.count}: ${inline(group.first.message)}</li>`
+    const size = Buffer.byteLength(item, 'utf8')
+    if (size > left) {
+      html += '<li>… more in the log of this step (a job summary is limited to 1 MiB)</li>'
+      break
+    }
+    html += item
+    left -= size
+  }
+  summary.addRaw(`${html}</ul></details>`, true)
 }
 
 function tableRow(page: PageResult, dryRun: boolean): string {
@@ -104,7 +127,8 @@ function tableRow(page: PageResult, dryRun: boolean): string {
   const warnings = page.warnings.length > 0 ? ` (${page.warnings.length} warning${page.warnings.length > 1 ? 's' : ''})` : ''
   const edited = page.remoteEdited ? ' The wiki page had been edited by hand; the edit was replaced by the source.' : ''
   const reason = `${page.reason ?? ''}${edited}`.trim()
-  return `<tr><td><code>${esc(page.path)}</code></td><td>${esc(page.title)}</td><td>${esc(status)}${esc(warnings)}</td><td>${link}</td><td>${inline(reason)}</td></tr>`
+  const title = page.titleFrom ? `${page.title} (title from ${page.titleFrom})` : page.title
+  return `<tr><td><code>${esc(page.path)}</code></td><td>${esc(title)}</td><td>${esc(status)}${esc(warnings)}</td><td>${link}</td><td>${inline(reason)}</td></tr>`
 }
 
 /** Step outputs: counts and the `pages` JSON array ({path, title, node_token, url, status[, plan][, reason]}). */

@@ -22,6 +22,7 @@ import { scanWiki } from './remote/scan.js'
 import { loadState } from './remote/state.js'
 import { nameRemoteEditors, saveSyncState, stateNotes, touchedKeys } from './apply/sync-state.js'
 import { archiveKey, pagesInOrder } from './source/tree.js'
+import { groupMessage, groupWarnings } from './warning-groups.js'
 import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
 
 export { loadDocs, type DocsSet, type SourceFile } from './source/docs.js'
@@ -168,11 +169,14 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   for (const file of docs.files.values()) {
     if (file.error && file.errorLine) log.warning(file.error, { file: file.repoPath, line: file.errorLine })
   }
+  // One annotation per kind per file, at its first line with the count (warning-groups.ts); every one in the log.
+  for (const group of groupWarnings(pages)) {
+    const w = group.first
+    const where = group.file.endsWith('.md') ? { file: group.file, ...(w.line > 0 ? { line: w.line, column: w.column } : {}) } : undefined
+    log.warning(`${group.file}: ${groupMessage(group)}`, where)
+  }
   for (const page of pages) {
-    for (const w of page.warnings) {
-      const where = page.path.endsWith('.md') ? { file: page.path, ...(w.line > 0 ? { line: w.line, column: w.column } : {}) } : undefined
-      log.warning(`${page.path}: ${w.message}`, where)
-    }
+    for (const w of page.warnings) log.info(`${page.path}${w.line > 0 ? `:${w.line}` : ''}: ${w.message}`)
   }
 
   const result: PublishResult = {

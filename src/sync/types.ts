@@ -32,6 +32,8 @@ export interface PageResult {
   /** The source file (a folder page: its index file, or the folder path with a trailing slash). */
   path: string
   title: string
+  /** Where the title came from when it is neither front matter `title` nor a heading ("book/src/SUMMARY.md", "file name"). */
+  titleFrom?: string
   nodeToken?: string
   url?: string
   status: PageStatus

@@ -31,9 +31,10 @@
 import { createHash } from 'node:crypto'
 import { canonicalKey } from '../../blocks/canonical.js'
 import { planDescendantWrites } from '../../blocks/chunk.js'
+import { DOCX_LIMITS } from '../../blocks/limits.js'
 import { type Block, BlockType, type DescendantRequest, type TablePayload, type TextElement } from '../../blocks/model.js'
 import { FeishuError } from '../../feishu/client.js'
-import { type BatchUpdateRequest, type BlockUpdate, DOCX_LIMITS, type DocxApi } from '../../feishu/docx.js'
+import { type BatchUpdateRequest, type BlockUpdate, type DocxApi } from '../../feishu/docx.js'
 import { type MediaApi, MediaTooLargeError, UPLOAD_ALL_MAX_BYTES } from '../../feishu/media.js'
 import {
   type DiffKeys,

@@ -20,7 +20,7 @@ import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 import type { DriveApi } from '../../feishu/drive.js'
 import type { Settings } from '../../settings.js'
 import { type ConvertedSource, convertSource } from '../source/convert.js'
-import { type DocsSet, isRepoDirectory, loadAsset } from '../source/docs.js'
+import { type DocsSet, isRepoDirectory, loadAsset, repoPathExists } from '../source/docs.js'
 import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from '../source/generated.js'
 import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from '../source/links.js'
@@ -403,7 +403,7 @@ class Run {
       const sync = await this.syncPage(p, result, documentId, existing, false, converted)
       this.sources.set(p.key, source)
       if (sync.status !== 'unchanged') this.written.add(p.key)
-      for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w })
+      for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w, code: 'write' })
       if (sync.status === 'created') result.status = 'created'
       else if (sync.status === 'updated') result.status = 'updated'
       if (sync.remoteEdited) result.remoteEdited = true
@@ -497,8 +497,10 @@ class Run {
         github: this.ctx.github,
         nodeToken: (key) => this.tokens.get(key),
         isDirectory: (repoPath) => isRepoDirectory(this.ctx.docs, repoPath),
+        exists: (repoPath) => repoPathExists(this.ctx.docs, repoPath),
       })
-      if (r.warning) linkWarnings.push({ href, message: r.warning })
+      // The same link written twice is warned about once.
+      if (r.warning && !linkWarnings.some((w) => w.href === href)) linkWarnings.push({ href, message: r.warning })
       return r.url
     }
     let converted: ConvertedSource
@@ -511,7 +513,7 @@ class Run {
       if (file.draft && file.hrefs.every((href) => [undefined, href].includes(resolve(href)))) converted = file.draft
       else {
         linkWarnings.length = 0
-        converted = convertSource(file.text ?? '', file.repoPath, resolve)
+        converted = convertSource(file.text ?? '', file.repoPath, resolve, file)
       }
     } else {
       const virtual = folderVirtualPath(page)
@@ -521,7 +523,7 @@ class Run {
     // A link warning points at the link's line (the converter reports where each link is).
     const positioned: PageWarning[] = linkWarnings.map((w) => {
       const at = converted.links.find((l) => l.href === w.href)
-      return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message }
+      return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message, code: 'link' }
     })
     result.warnings = [...converted.warnings, ...positioned]
     return converted
@@ -747,6 +749,7 @@ class Run {
     const result: PageResult = {
       path: p.page.contentFile?.repoPath ?? p.key,
       title: p.page.title,
+      ...(p.page.titleFrom ? { titleFrom: p.page.titleFrom } : {}),
       ...(token ? { nodeToken: token, url: this.ctx.wikiPrefix + token } : {}),
       // A new title is an update of the page; a move alone is a move.
       status: p.failure ? 'failed' : p.retitle ? 'updated' : p.move ? 'moved' : 'unchanged',

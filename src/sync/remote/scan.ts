@@ -6,7 +6,8 @@
 // scan goes down into our own pages only: what lies under a page we do not own is not ours to manage, and an
 // own page moved there by a person is left where it is (a new one is made in its place).
 import { type Block, BlockType } from '../../blocks/model.js'
-import { DOCX_LIMITS, type DocxApi } from '../../feishu/docx.js'
+import { DOCX_LIMITS } from '../../blocks/limits.js'
+import { type DocxApi } from '../../feishu/docx.js'
 import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 import { treeFromBlocks } from '../apply/block-diff.js'
 import { type ExistingDocument, readMarkerOnly } from '../apply/document.js'

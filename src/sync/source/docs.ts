@@ -9,11 +9,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
+import type { TitleSource } from '../../markdown/index.js'
 import type { Settings } from '../../settings.js'
-import { type ConvertedSource, convertSource, decodeSource } from './convert.js'
+import { type ConvertedSource, type SourceContext, convertSource, decodeSource } from './convert.js'
+import { type SiteNavigation, readNavigation } from './navigation.js'
 import { type DocsTree, type LoadedFile, buildDocsTree } from './tree.js'
 
-export interface SourceFile extends LoadedFile {
+export interface SourceFile extends LoadedFile, SourceContext {
   absPath: string
   /** The decoded text (undefined when it failed). */
   text?: string
@@ -89,10 +91,12 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
     walk(rootAbs, '')
   }
 
+  const navigation = readNavigation(settings.workspace, rootRepoPath)
+  const readInclude = includeReader(rootAbs, settings.workspace)
   const files = new Map<string, SourceFile>()
   for (const { rel, abs } of found) {
     const repoPath = repoPathOf(rootRepoPath, rel)
-    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, hrefs: [] }
+    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, hrefs: [], ...siteContext(navigation, repoPath), readInclude }
     files.set(repoPath, file)
     let bytes: Uint8Array
     try {
@@ -113,17 +117,18 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
       file.draft = convertSource(decoded.text, repoPath, (href) => {
         hrefs.push(href)
         return undefined
-      })
+      }, file)
       file.hrefs = hrefs
       file.title = file.draft.title
       file.titleFromFileName = file.draft.titleFromFileName
+      file.titleFrom = titleOrigin(file.draft.titleSource, file.navigationTitle !== undefined ? navigation?.source : undefined)
       file.order = file.draft.order
     } catch (error) {
       file.error = `could not be converted: ${(error as Error).message}`
     }
   }
 
-  const tree = buildDocsTree(rootRepoPath, [...files.values()], singleFile)
+  const tree = buildDocsTree(rootRepoPath, [...files.values()], singleFile, navigation?.siteRoot)
   return { tree, files, skipped, excluded, workspace: settings.workspace, workspaceReal }
 }
 
@@ -152,6 +157,47 @@ export function isRepoDirectory(docs: Pick<DocsSet, 'workspace' | 'workspaceReal
   } catch {
     return false
   }
+}
+
+function siteContext(navigation: SiteNavigation | undefined, repoPath: string): SourceContext {
+  const navigationTitle = navigation?.titles.get(repoPath)
+  const navigationOrder = navigation?.order.get(repoPath)
+  return { ...(navigationTitle !== undefined ? { navigationTitle } : {}), ...(navigationOrder !== undefined ? { navigationOrder } : {}) }
+}
+
+/** Where a title came from, for the report, when it is neither front matter `title` nor a heading. */
+function titleOrigin(source: TitleSource, navigationFile: string | undefined): string | undefined {
+  if (source === 'navigation') return navigationFile ?? 'sidebar_label'
+  return source === 'file-name' ? 'file name' : undefined
+}
+
+/**
+ * mdBook includes read files inside the docs folder only (symbolic links resolved, as for images), as UTF-8, at
+ * most 1 MB each; each is read once per run.
+ */
+function includeReader(rootAbs: string, workspace: string): (repoPath: string) => string | undefined {
+  const rootReal = safeRealpath(rootAbs)
+  const cache = new Map<string, string | undefined>()
+  return (repoPath) => {
+    if (cache.has(repoPath)) return cache.get(repoPath)
+    let text: string | undefined
+    const real = safeRealpath(path.resolve(workspace, repoPath))
+    if (rootReal && real && inside(rootReal, real)) {
+      try {
+        if (fs.statSync(real).isFile() && fs.statSync(real).size <= 1_000_000) text = fs.readFileSync(real, 'utf8')
+      } catch {
+        text = undefined
+      }
+    }
+    cache.set(repoPath, text)
+    return text
+  }
+}
+
+/** Whether a repo path is a file or folder inside the workspace (for dead-link warnings, links.ts). */
+export function repoPathExists(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, repoPath: string): boolean {
+  const real = safeRealpath(path.resolve(docs.workspace, repoPath || '.'))
+  return real !== undefined && inside(docs.workspaceReal, real)
 }
 
 function repoPathOf(rootRepoPath: string, rel: string): string {
