@@ -44,6 +44,8 @@ try {
   console.log('\n--- Job summary ---\n' + summaryAsText(first.summary))
   if (first.exitCode !== 0) console.log(first.stdout.split('\n').filter((l) => l.startsWith('::error')).join('\n'))
   console.log('--- Wiki tree in the emulator ---\n' + world.feishu.renderTree(world.spaceId))
+  // Diagrams became whiteboards: what each one holds, as the emulator drew it.
+  for (const d of world.feishu.boardDiagrams()) console.log('--- Whiteboard ---\n' + world.feishu.renderBoard(d.whiteboardId))
   const second = await sync('Second sync, nothing changed')
   console.log(`outputs: created=${second.outputs.created} updated=${second.outputs.updated} unchanged=${second.outputs.unchanged} failed=${second.outputs.failed} token-rotated=${second.outputs['token-rotated']}`)
   process.exitCode = first.exitCode || second.exitCode

@@ -40,6 +40,8 @@ export interface Settings {
   readonly onDelete: OnDelete
   readonly onRemoteEdit: OnRemoteEdit
   readonly failOnError: boolean
+  /** How a PlantUML fence becomes a whiteboard: editable shapes, or one picture whose PlantUML stays editable. */
+  readonly plantumlStyle: 'board' | 'classic'
   readonly githubApiUrl: string
   readonly githubServerUrl: string
   readonly repository?: { owner: string; repo: string }
@@ -111,6 +113,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const onRemoteEdit = oneOf<OnRemoteEdit>('on-remote-edit', ['overwrite', 'keep', 'fail'], 'overwrite')
   const dryRun = bool('dry-run', false)
   const failOnError = bool('fail-on-error', true)
+  const plantumlStyle = oneOf<'board' | 'classic'>('plantuml-style', ['board', 'classic'], 'board')
 
   const appId = input('app-id')
   if (!appId) problem('app-id', 'is required: the App ID of your Feishu/Lark app (cli_…), from the developer console.')
@@ -206,6 +209,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     onDelete,
     onRemoteEdit,
     failOnError,
+    plantumlStyle,
     githubApiUrl,
     githubServerUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     repository,

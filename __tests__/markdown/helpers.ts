@@ -10,7 +10,13 @@ import { decodeEntities } from '../../src/markdown/html.js'
 import { type ConversionResult, convertMarkdown, type ConvertOptions } from '../../src/markdown/index.js'
 
 const schemaFile = fileURLToPath(new URL('../../schemas/feishu/docx.v1.documentBlockDescendant.create.json', import.meta.url))
-const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { request: { data: object } }
+const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { request: { data: { properties: { descendants: { items: { properties: Record<string, unknown> } } } } } }
+// lark-mcp 0.5.1 lacks the board payload that node-sdk 1.74 types have (as the emulator's schema correction says).
+schema.request.data.properties.descendants.items.properties.board = {
+  type: 'object',
+  properties: { align: { type: 'number' }, width: { type: 'number' }, height: { type: 'number' } },
+  additionalProperties: false,
+}
 const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ strict: false, allErrors: true })
 const validateData = ajv.compile(schema.request.data)
 

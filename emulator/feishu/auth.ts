@@ -17,7 +17,7 @@ import { base62, digits, jwtLikeToken } from './ids.js'
 
 export const DEFAULT_USER_ID = 'ou_emulator_user'
 /** Scopes a seeded grant carries unless told otherwise. */
-export const DEFAULT_SCOPES = ['auth:user.id:read', 'offline_access', 'wiki:wiki', 'docx:document', 'drive:drive', 'docs:document.media:upload']
+export const DEFAULT_SCOPES = ['auth:user.id:read', 'offline_access', 'wiki:wiki', 'docx:document', 'drive:drive', 'docs:document.media:upload', 'board:whiteboard:node:create', 'board:whiteboard:node:read']
 const DAY = 86_400_000
 /** "在用户授权应用 365 天后，应用必须通过用户重新授权" (refresh page): the hard cap from the original grant. */
 export const GRANT_MAX_AGE_MS = 365 * DAY

@@ -5,8 +5,9 @@ import type { ContainerDirective } from 'mdast-util-directive'
 import { admonitionKind, splitLabel } from './admonitions.js'
 import { type Alert, readAlert, separateCalloutContent } from './alerts.js'
 import { codeBlock, containerBlock, dividerBlock, leadingText, piecesToBlocks, textBlock } from './build.js'
-import { codeLanguage, infoLanguage, PLAIN_TEXT } from './code-languages.js'
+import { codeLanguage, infoLanguage } from './code-languages.js'
 import type { ConvertContext } from './context.js'
+import { diagramBlock } from './diagrams.js'
 import { htmlBlocks } from './html-blocks.js'
 import { expandIncludes, siteSyntaxKinds } from './includes.js'
 import { joinedHtml, splitTableEnd } from './html-tables.js'
@@ -90,12 +91,9 @@ function headingBlocks(heading: Heading, ctx: ConvertContext): BlockNode[] {
 }
 
 function codeBlockFor(code: Code, ctx: ConvertContext): BlockNode {
+  const diagram = diagramBlock(code, ctx)
+  if (diagram) return diagram
   const lang = code.lang ?? ''
-  if (lang.trim().toLowerCase() === 'mermaid') {
-    // PlainText rather than Markdown: Markdown highlighting would colour Mermaid syntax wrongly.
-    ctx.warn('mermaid-as-code', code, 'Mermaid diagram written as a plain-text code block: the API cannot create Feishu diagrams from Mermaid.')
-    return codeBlock(code.value, PLAIN_TEXT)
-  }
   const language = codeLanguage(lang)
   if (!language.known) ctx.warn('code-language-unknown', code, `Code language "${infoLanguage(lang)}" has no Feishu equivalent; the code block is plain text.`)
   const included = expandIncludes(code.value, ctx.path, ctx.readInclude)

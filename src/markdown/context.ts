@@ -1,6 +1,6 @@
 // State shared by the converter's parts while one document is converted.
 import type { Definition, Node } from 'mdast'
-import type { BlockNode } from '../blocks/model.js'
+import type { BlockContent, BlockNode } from '../blocks/model.js'
 import type { FootnoteNumbers } from './footnotes.js'
 import type { IncludeReader } from './includes.js'
 import { classifyImage, classifyLink, encodeLinkUrl, type LinkKind, type LinkTarget, linkTarget } from './links.js'
@@ -17,19 +17,38 @@ export interface LinkRef {
 
 export type LinkResolver = (link: LinkTarget) => string | undefined
 
-/** An image block waiting for its temporary id. */
-export interface PendingAsset {
-  node: BlockNode
+/** Where an image block's picture comes from: a file of the repository or a URL. */
+export interface ImageSource {
   kind: 'local' | 'remote'
+  /** The source as written. */
   src: string
+  /** For local images: the repo-relative resolved path (absent when it points outside the repository). */
   path?: string
   alt: string
-  line: number
 }
+
+/** A diagram fence: the text a whiteboard is drawn from, and the code block to publish if Feishu refuses it. */
+export interface DiagramSource {
+  kind: 'diagram'
+  syntax: 'mermaid' | 'plantuml'
+  /** The diagram text as sent to Feishu. */
+  code: string
+  /** The fence as a code block (its language, its text): what the page shows when the diagram cannot be drawn. */
+  fallback: BlockContent
+}
+
+/**
+ * What fills a block the converter leaves empty: an image block's picture or a whiteboard's diagram. The
+ * converter is pure, so it only says where the content comes from; the writer fills the block.
+ */
+export type FillSource = ImageSource | DiagramSource
+
+/** A fillable block waiting for its temporary id. */
+export type PendingFillable = { node: BlockNode; line: number } & FillSource
 
 export class ConvertContext {
   readonly links: LinkRef[] = []
-  readonly assets: PendingAsset[] = []
+  readonly fillables: PendingFillable[] = []
   /** Added to segment-relative line numbers (the source is parsed in segments). */
   lineOffset = 0
   /** A list that continues one split off the previous segment (its start number is not the author's). */
@@ -76,15 +95,16 @@ export class ConvertContext {
     return encodeLinkUrl(this.resolveLink?.(target) ?? href)
   }
 
-  /** Records the asset of a new image block. */
+  /** Records where the content of a new fillable block (image, whiteboard) comes from. */
+  addFillable(node: BlockNode, fill: FillSource, source: Node | undefined): void {
+    this.fillables.push({ node, line: this.at(source).line, ...fill })
+  }
+
+  /** Records the picture of a new image block. */
   addImage(node: BlockNode, src: string, alt: string, source: Node | undefined): void {
-    const at = this.at(source)
     const image = classifyImage(src, this.path)
-    if (image.kind === 'remote') {
-      this.assets.push({ node, kind: 'remote', src, alt, line: at.line })
-      return
-    }
-    if (image.path === undefined) this.warnings.add('image-outside-repo', at, `Image ${src} points outside the repository.`)
-    this.assets.push({ node, kind: 'local', src, ...(image.path !== undefined ? { path: image.path } : {}), alt, line: at.line })
+    if (image.kind === 'remote') return this.addFillable(node, { kind: 'remote', src, alt }, source)
+    if (image.path === undefined) this.warn('image-outside-repo', source, `Image ${src} points outside the repository.`)
+    this.addFillable(node, { kind: 'local', src, ...(image.path !== undefined ? { path: image.path } : {}), alt }, source)
   }
 }

@@ -27,7 +27,7 @@ import { rewriteContainerTitles } from './admonitions.js'
 import { convertBlocks, footnoteSection } from './blocks.js'
 import { codeBlock } from './build.js'
 import { PLAIN_TEXT } from './code-languages.js'
-import { ConvertContext, type LinkRef, type LinkResolver } from './context.js'
+import { ConvertContext, type FillSource, type LinkRef, type LinkResolver } from './context.js'
 import { FootnoteNumbers } from './footnotes.js'
 import type { IncludeReader } from './includes.js'
 import { parseFrontMatter } from './front-matter.js'
@@ -39,7 +39,7 @@ import { type ConversionWarning, WarningList } from './warnings.js'
 export { decodeUtf8Strict } from './decode.js'
 export type { DecodeResult } from './decode.js'
 export type { ConversionWarning } from './warnings.js'
-export type { LinkRef } from './context.js'
+export type { DiagramSource, FillSource, ImageSource, LinkRef } from './context.js'
 export type { TitleSource } from './title.js'
 export type { IncludeReader } from './includes.js'
 
@@ -64,17 +64,16 @@ export interface ConvertOptions {
   readInclude?: IncludeReader
 }
 
-export interface Asset {
-  /** Temporary id of the (empty) image block the image goes into. */
+/**
+ * A block left empty for the writer to fill (the architecture's "fillable"): an image block and its picture, or
+ * a whiteboard (board block) and its diagram.
+ */
+export type Fillable = {
+  /** Temporary id of the empty block. */
   blockId: string
-  kind: 'local' | 'remote'
-  /** The source as written. */
-  src: string
-  /** For local images: the repo-relative resolved path (absent when it points outside the repository). */
-  path?: string
-  alt: string
+  /** Source line of the image or of the diagram's fence. */
   line: number
-}
+} & FillSource
 
 export interface ConversionResult {
   title: string
@@ -83,7 +82,7 @@ export interface ConversionResult {
   frontMatter: Record<string, unknown>
   /** The whole document body (not the page block), with deterministic temporary ids b1, b2, … in document order. */
   blocks: DescendantRequest
-  assets: Asset[]
+  fillables: Fillable[]
   links: LinkRef[]
   warnings: ConversionWarning[]
 }
@@ -118,16 +117,16 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
   body.push(...guarded(ctx, 1, () => footnoteSection(ctx), () => []))
 
   const { request, idOf } = toDescendantRequest(body)
-  const assets = ctx.assets.flatMap(({ node, ...asset }) => {
+  const fillables = ctx.fillables.flatMap(({ node, ...fill }): Fillable[] => {
     const blockId = idOf.get(node)
-    return blockId === undefined ? [] : [{ blockId, ...asset }]
+    return blockId === undefined ? [] : [{ blockId, ...fill }]
   })
   return {
     title: title.title,
     titleSource: title.titleSource,
     frontMatter,
     blocks: request,
-    assets,
+    fillables,
     links: ctx.links,
     warnings: warnings.list(),
   }

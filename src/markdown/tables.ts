@@ -74,7 +74,7 @@ function splitTableRows(rows: readonly BlockNode[][]): { parts: BlockNode[][][];
 /** A deep copy of a block tree (a repeated header row), with the images in it registered again. */
 function copyBlock(node: BlockNode, ctx: ConvertContext): BlockNode {
   const copy: BlockNode = { block: structuredClone(node.block), children: node.children.map((child) => copyBlock(child, ctx)) }
-  const asset = ctx.assets.find((a) => a.node === node)
-  if (asset) ctx.assets.push({ ...asset, node: copy })
+  const fill = ctx.fillables.find((a) => a.node === node)
+  if (fill) ctx.fillables.push({ ...fill, node: copy })
   return copy
 }

@@ -5,6 +5,7 @@
 //   → the wiki as listed, with the sync state (remote/) → plan (plan/) → safety cap
 //   → carry it out, or describe it in a dry run (apply/), then save the sync state → results for the report
 // The docs on disk (source/) were loaded before the token was spent.
+import { createBoardApi } from '../feishu/board.js'
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
 import { FEISHU_HINTS, describeError } from '../feishu/errors.js'
 import { DriveApi } from '../feishu/drive.js'
@@ -16,6 +17,7 @@ import { compareCommits } from '../github/changes.js'
 import { type GitHubClient, createGitHubClient } from '../github/client.js'
 import type { Settings } from '../settings.js'
 import { executePlan, removedPageResult } from './apply/run.js'
+import { Whiteboards } from './apply/diagrams.js'
 import type { GitHubLinkBase } from './source/links.js'
 import { type Changes, planSync } from './plan/plan.js'
 import { scanWiki } from './remote/scan.js'
@@ -41,6 +43,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   const docx = createDocxApi(client)
   const media = createMediaApi(client)
   const drive = new DriveApi(client)
+  const whiteboards = new Whiteboards(createBoardApi(client), settings.plantumlStyle)
   const wikiPrefix = wikiUrlPrefix(settings.baseUrl)
   const notes: string[] = []
 
@@ -128,6 +131,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         wiki,
         docx,
         media,
+        whiteboards,
         log,
         clock: ctx.clock,
         spaceId,

@@ -12,7 +12,7 @@ describe('SVG images', () => {
       { t: 2, p: { elements: [{ text_run: { content: '🖼 Architecture (SVG image)', text_element_style: { link: { url: encodeURIComponent('https://github.com/o/r/blob/main/docs/img/arch.svg') } } } }] } },
       { t: 27, p: {} },
     ])
-    expect(result.assets.map((a) => a.src)).toEqual(['img/p.png'])
+    expect(result.fillables.map((a) => (a.kind === 'diagram' ? '' : a.src))).toEqual(['img/p.png'])
     expect(result.warnings).toMatchObject([{ code: 'svg-image', line: 1 }])
   })
 

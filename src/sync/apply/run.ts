@@ -21,6 +21,7 @@ import type { DriveApi } from '../../feishu/drive.js'
 import type { Settings } from '../../settings.js'
 import { type ConvertedSource, convertSource } from '../source/convert.js'
 import { type DocsSet, isRepoDirectory, loadAsset, repoPathExists } from '../source/docs.js'
+import type { Whiteboards } from './diagrams.js'
 import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from '../source/generated.js'
 import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from '../source/links.js'
@@ -38,6 +39,8 @@ export interface EngineContext {
   wiki: WikiApi
   docx: DocxApi
   media: MediaApi
+  /** Diagrams into whiteboards, for the whole run. */
+  whiteboards: Whiteboards
   log: Log
   clock: Clock
   spaceId: string
@@ -380,6 +383,7 @@ class Run {
       conversion: converted.conversion,
       provenance: { ...this.provenance(p.page), document: documentId, onRemoteEdit: this.ctx.settings.onRemoteEdit },
       loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
+      whiteboards: this.ctx.whiteboards,
       dryRun,
     })
   }
@@ -404,6 +408,7 @@ class Run {
       this.sources.set(p.key, source)
       if (sync.status !== 'unchanged') this.written.add(p.key)
       for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w, code: 'write' })
+      for (const w of sync.lineWarnings) result.warnings.push({ line: w.line, column: 1, message: w.message, code: 'diagram' })
       if (sync.status === 'created') result.status = 'created'
       else if (sync.status === 'updated') result.status = 'updated'
       if (sync.remoteEdited) result.remoteEdited = true

@@ -63,11 +63,12 @@ export function convertSource(
     ...(order !== undefined ? { order } : {}),
     conversion: {
       blocks: result.blocks,
-      assets: result.assets.map((asset) => ({
-        blockId: asset.blockId,
-        alt: asset.alt,
-        ...(asset.kind === 'local' ? { repoPath: asset.path } : { url: asset.src }),
-      })),
+      assets: result.fillables.flatMap((fill) =>
+        fill.kind === 'diagram' ? [] : [{ blockId: fill.blockId, alt: fill.alt, ...(fill.kind === 'local' ? { repoPath: fill.path } : { url: fill.src }) }],
+      ),
+      diagrams: result.fillables.flatMap((fill) =>
+        fill.kind === 'diagram' ? [{ blockId: fill.blockId, syntax: fill.syntax, code: fill.code, fallback: fill.fallback, line: fill.line }] : [],
+      ),
     },
     warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message, code: w.code, ...(w.omitted ? { omitted: w.omitted } : {}) })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),
