@@ -30,7 +30,7 @@ import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from '../so
 import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from '../plan/plan.js'
 import { structureOrder } from '../plan/order.js'
 import { WorkQueue } from '../pool.js'
-import { existingFromBlocks } from '../remote/scan.js'
+import { existingFromBlocks, readFirstPage } from '../remote/scan.js'
 import type { PageState } from '../remote/state.js'
 import type { SourcePage } from '../source/tree.js'
 import type { Log, PageResult, PageWarning } from '../types.js'
@@ -580,6 +580,10 @@ class Run {
   private async existingDocument(p: PagePlan, documentId: string) {
     const rn = p.existing
     if (rn?.blocks && rn.node.obj_token === documentId) return existingFromBlocks(documentId, rn.node.title, rn.blocks, rn.marker)
+    // One read when the first page of blocks is the whole document (most are); writes target the latest
+    // revision (-1), so the document's own revision is not needed.
+    const first = await readFirstPage(this.ctx.docx, documentId)
+    if (first.blocks) return existingFromBlocks(documentId, rn?.node.title ?? '', first.blocks, first.marker)
     return readExistingDocument(this.ctx.docx, documentId)
   }
 
