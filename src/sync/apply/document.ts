@@ -117,6 +117,8 @@ export interface DocumentSyncResult {
   warnings: string[]
   /** Warnings about one place of the source (a diagram's fence). */
   lineWarnings: { line: number; message: string }[]
+  /** Written with an image left empty or a diagram left as code for now: the next run must look at it again. */
+  incomplete?: boolean
   /** What changed (or would change, in a dry run), for logs and the dry-run plan. */
   summary: string
   uploads: number
@@ -355,6 +357,7 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
     writeCalls: writer.calls,
     keptBlocks: plan.keptBlocks,
     uploads: writer.uploads,
+    ...(failed.size > 0 || writer.retryLater ? { incomplete: true } : {}),
   }
 }
 
@@ -546,6 +549,8 @@ class Writer {
   readonly refused: Record<string, number> = {}
   /** A diagram was published as its code block after all: the body written differs from the one planned. */
   fellBack = false
+  /** A diagram fell back for a reason that may pass (not a refusal the marker remembers). */
+  retryLater = false
 
   constructor(
     private readonly docx: DocxApi,
@@ -655,9 +660,11 @@ class Writer {
         return
       }
       if (outcome.refused && outcome.code !== undefined) this.refused[fill.hash] = outcome.code
+      else this.retryLater = true
       warning = outcome.warning
     } else {
       warning = `Feishu made no whiteboard for this diagram (children create answered no board.token); it is published as a code block.`
+      this.retryLater = true
     }
     if (warning) this.diagrams.lineWarnings.push({ line: fill.ref.line, message: warning })
     // The code block goes where the board is; then the board (and its empty whiteboard) goes.

@@ -489,7 +489,8 @@ class Run {
       const existing = created ? undefined : await this.existingDocument(p, documentId)
       this.writeBegun.add(p.key)
       const sync = await this.syncPage(p, result, documentId, existing, false, converted)
-      this.sources.set(p.key, source)
+      // An image or diagram left unfilled is retried: no source fingerprint, so the next run reads the page again.
+      this.sources.set(p.key, sync.incomplete ? '' : source)
       if (sync.status !== 'unchanged') this.written.add(p.key)
       for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w, code: 'write' })
       for (const w of sync.lineWarnings) result.warnings.push({ line: w.line, column: 1, message: w.message, code: 'diagram' })
