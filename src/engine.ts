@@ -4,5 +4,6 @@
 export { getTenantAccessToken } from './feishu/auth.js'
 export { FeishuClient } from './feishu/client.js'
 export { checkKeepalive } from './keepalive.js'
-export { loadDocs, publishDocs } from './sync/index.js'
+export { checkDocs, checkFailure } from './check/index.js'
+export { loadMappings, publishMappings } from './mappings.js'
 export { openSecretStore, persistRefreshToken, rotateRefreshToken } from './token-chain.js'

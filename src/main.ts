@@ -3,8 +3,16 @@ import * as core from '@actions/core'
 import { actionClock } from './clock.js'
 import { maskSecret } from './mask.js'
 import { type RunReport, writeReport } from './report/index.js'
-import { SettingsError, type Settings, envInputReader, readSettings } from './settings.js'
+import { SettingsError, type Settings, type SyncMode, envInputReader, readSettings } from './settings.js'
 import { ExitCode, GuidedError, describeSecret } from './token-guidance.js'
+
+/** What each mode runs between validate and report, as data. `check` spends, reads and writes nothing. */
+const STEPS = {
+  check: { load: true, check: true, authenticate: false, publish: false },
+  'rotate-only': { load: false, check: false, authenticate: true, publish: false },
+  sync: { load: true, check: false, authenticate: true, publish: true },
+} as const
+const stepsFor = (mode: SyncMode) => STEPS[mode === 'check' || mode === 'rotate-only' ? mode : 'sync']
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const clock = actionClock(env)
@@ -15,12 +23,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const settings = readSettings(envInputReader(env), env)
     for (const secret of [settings.appSecret, settings.refreshToken, settings.githubToken]) maskSecret(secret)
     report.settings = settings
-    const { loadDocs, openSecretStore, rotateRefreshToken, persistRefreshToken, checkKeepalive, getTenantAccessToken, FeishuClient, publishDocs } =
+    const steps = stepsFor(settings.mode)
+    const { loadMappings, checkDocs, checkFailure, openSecretStore, rotateRefreshToken, persistRefreshToken, checkKeepalive, getTenantAccessToken, FeishuClient, publishMappings } =
       await import(/* webpackMode: "eager" */ './engine.js')
-    const docs = settings.mode === 'rotate-only' ? undefined : await loadDocs(settings)
-    const secretStore = settings.auth === 'user' ? await openSecretStore(settings, clock) : undefined
+    const docs = steps.load ? await loadMappings(settings) : undefined
+    if (steps.check && docs) {
+      step = 'check'
+      report.check = checkDocs(docs)
+      const failed = checkFailure(report.check, settings.failOnWarning)
+      if (failed) core.setFailed(failed)
+    }
+    const secretStore = steps.authenticate && settings.auth === 'user' ? await openSecretStore(settings, clock) : undefined
 
-    let accessToken: string
+    let accessToken: string | undefined
     if (secretStore) {
       // 2. Rotate: spend the refresh token once.
       step = 'rotate'
@@ -38,19 +53,20 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.info(`Saved the new refresh token into the ${report.rotation.secretDescription} (${saved.result}).`)
       report.keepalive = checkKeepalive(settings)
       accessToken = tokens.accessToken
-    } else {
+    } else if (steps.authenticate) {
       step = 'authenticate'
       accessToken = (await getTenantAccessToken({ ...settings, onSecret: maskSecret })).token
     }
-    report.identity = settings.auth
+    if (accessToken) report.identity = settings.auth
 
     // 4. Publish the changed Markdown files into the wiki.
-    if (!docs) {
-      report.publishSkipped = 'skipped (mode: rotate-only).'
+    if (!steps.publish || !docs || !accessToken) {
+      report.publishSkipped = `skipped (mode: ${settings.mode}).`
     } else {
       step = 'publish'
-      const feishu = new FeishuClient({ baseUrl: settings.baseUrl, accessToken: () => accessToken, clock })
-      report.publish = await publishDocs({ settings, docs, feishu, clock, log: actionLog })
+      const token = accessToken
+      const feishu = new FeishuClient({ baseUrl: settings.baseUrl, accessToken: () => token, clock })
+      report.publish = await publishMappings({ settings, docs, feishu, clock, log: actionLog })
       if (report.publish.counts.failed > 0 && settings.failOnError) {
         core.setFailed(`${report.publish.counts.failed} page(s) failed to publish; see the job summary.`)
       }

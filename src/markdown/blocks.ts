@@ -62,8 +62,14 @@ function headingBlocks(heading: Heading, ctx: ConvertContext): BlockNode[] {
   return [textBlock(headingBlockType(heading.depth), elements), ...rest]
 }
 
+/** Fence languages that are diagrams, not code. */
+const DIAGRAM_FENCES = new Set(['mermaid', 'plantuml', 'puml'])
+
 function codeBlockFor(code: Code, ctx: ConvertContext): BlockNode {
   const lang = code.lang ?? ''
+  if (DIAGRAM_FENCES.has(lang.trim().toLowerCase()) && code.value.trim() === '') {
+    ctx.warn('diagram-empty', code, `This ${lang.trim()} diagram fence is empty: an empty code block is published in its place. Write the diagram inside the fence, or remove the fence.`)
+  }
   if (lang.trim().toLowerCase() === 'mermaid') {
     // PlainText rather than Markdown: Markdown highlighting would colour Mermaid syntax wrongly.
     ctx.warn('mermaid-as-code', code, 'Mermaid diagram written as a plain-text code block: the API cannot create Feishu diagrams from Mermaid.')

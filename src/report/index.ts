@@ -2,11 +2,13 @@
 // Nothing secret goes in: values come from settings fields that are not secrets, and the runner's masks
 // cover the rest.
 import * as core from '@actions/core'
+import type { CheckResult } from '../check/index.js'
 import type { KeepaliveWarning } from '../keepalive.js'
+import type { PublishedDocs } from '../mappings.js'
 import type { Settings } from '../settings.js'
-import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
-import { pagesOutputs, writePagesSummary } from './pages.js'
+import { annotationTitle, checkLines, writeCheckSummary } from './check.js'
+import { SUMMARY_BUDGET_BYTES, pagesOutputs, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
   secretDescription: string
@@ -23,7 +25,9 @@ export interface RunReport {
   rotation?: RotationReport
   /** The workflow's schedule does not keep the token alive. */
   keepalive?: KeepaliveWarning
-  publish?: PublishResult
+  /** mode: check: what publishing would meet. */
+  check?: CheckResult
+  publish?: PublishedDocs
   /** Why publishing did not happen (rotate-only, or not available). */
   publishSkipped?: string
   failure?: { step: string; guidance: RefreshGuidance }
@@ -47,7 +51,12 @@ export async function writeReport(report: RunReport): Promise<void> {
     )
   }
   if (report.rotation) writeRotation(report.rotation, report.keepalive)
-  if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
+  if (report.check) writeCheck(report.check)
+  if (report.publish?.byMapping && report.settings) {
+    // Several mappings: one section each, in the order of the mappings input, sharing the summary's budget.
+    const share = Math.floor(SUMMARY_BUDGET_BYTES / report.publish.byMapping.length)
+    for (const m of report.publish.byMapping) writePagesSummary(summary, m.result, report.settings, share, m.path)
+  } else if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
   else if (report.publishSkipped) summary.addRaw(`<p>Publishing: ${escapeHtml(report.publishSkipped)}</p>`, true)
   try {
     await summary.write()
@@ -62,6 +71,17 @@ export async function writeReport(report: RunReport): Promise<void> {
     ? pagesOutputs(report.publish)
     : { created: '0', updated: '0', unchanged: '0', failed: '0', moved: '0', archived: '0', deleted: '0', orphans: '0', pages: '[]', 'pages-truncated': 'false' }
   for (const [name, value] of Object.entries(pages)) core.setOutput(name, value)
+}
+
+function writeCheck(check: CheckResult): void {
+  for (const f of check.findings) {
+    const where = { title: annotationTitle(f), file: f.file, ...(f.line !== undefined ? { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}) } : {}) }
+    if (f.severity === 'error') core.error(f.message, where)
+    else core.warning(f.message, where)
+  }
+  // The tree and the counts in the log too, as `feishu-wiki-sync check` prints them.
+  for (const line of checkLines({ ...check, findings: [] })) core.info(line)
+  writeCheckSummary(core.summary, check)
 }
 
 function writeRotation(rotation: RotationReport, keepalive?: KeepaliveWarning): void {

@@ -17,16 +17,17 @@ import type { MediaApi } from '../feishu/media.js'
 import type { WikiApi, WikiNode } from '../feishu/wiki.js'
 import type { Settings } from '../settings.js'
 import { type ConvertedSource, convertSource } from './convert.js'
-import { type DocsSet, isRepoDirectory, loadAsset } from './docs.js'
+import { type DocsSet, isRepoDirectory, loadAsset, repoStat } from './docs.js'
 import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from './generated.js'
+import { type RepoFiles, unresolvedLink } from './link-check.js'
 import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from './links.js'
 import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from './plan.js'
 import { structureOrder } from './order.js'
 import { WorkQueue } from './pool.js'
 import { existingFromBlocks } from './remote.js'
 import type { SourcePage } from './tree.js'
-import type { Log, PageResult, PageWarning } from './types.js'
+import type { Log, OtherMappings, PageResult, PageWarning } from './types.js'
 
 export interface EngineContext {
   settings: Settings
@@ -46,6 +47,7 @@ export interface EngineContext {
   /** undefined = `all` mode: every page is compared with its wiki document. */
   changes?: Changes
   concurrency: number
+  otherMappings?: OtherMappings
 }
 
 export interface ExecuteResult {
@@ -85,6 +87,7 @@ class Run {
   private readonly queue: WorkQueue
   private readonly byKey: Map<string, PagePlan>
   private readonly contentNeeded: Set<string>
+  private readonly repoFiles: RepoFiles
 
   constructor(
     private readonly ctx: EngineContext,
@@ -101,6 +104,15 @@ class Run {
       if (p.create) this.plannedCreates.add(p.key)
     }
     this.contentNeeded = this.decideContent()
+    const { docs } = ctx
+    this.repoFiles = {
+      exists: (repoPath) => repoStat(docs, repoPath) !== undefined,
+      notPublished: (repoPath) => {
+        const root = docs.tree.rootRepoPath
+        const mine = root === '.' || repoPath.startsWith(`${root}/`)
+        return mine && /\.md$/i.test(repoPath) && !docs.tree.fileKeys.has(repoPath) && !docs.tree.singleFile ? 'is left out of the wiki (exclude, or a hidden name)' : undefined
+      },
+    }
   }
 
   async execute(): Promise<ExecuteResult> {
@@ -126,6 +138,7 @@ class Run {
     // 1. Structure: siblings one after the other (creation order is the only order the API knows), different
     //    parents side by side, a few wiki calls in flight at most.
     await this.structureAll()
+    this.ctx.otherMappings?.nodesKnown(this.nodeTokensByRepoPath())
     // Whatever still waits (a target failed after all): go, its links fall back to GitHub.
     for (const key of this.waiting.keys()) this.tryStart(key, true)
 
@@ -315,6 +328,7 @@ class Run {
     const result = this.results.get(p.key)!
     const documentId = this.docIds.get(p.key)!
     try {
+      await this.ctx.otherMappings?.allKnown()
       const existing = this.created.has(p.key) ? undefined : await this.existingDocument(p, documentId)
       const sync = await this.syncPage(p, result, documentId, existing, false)
       for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w })
@@ -344,6 +358,13 @@ class Run {
         nodeToken: (key) => this.tokens.get(key),
         isDirectory: (repoPath) => isRepoDirectory(this.ctx.docs, repoPath),
       })
+      if (r.target.kind === 'repo') {
+        // A page of another mapping of this run, else a file of the repository (on GitHub) that should exist.
+        const other = this.ctx.otherMappings?.nodeToken(r.target.repoPath)
+        if (other) return this.ctx.wikiPrefix + other
+        const broken = unresolvedLink(href, r.target, this.repoFiles)
+        if (broken) linkWarnings.push({ href, message: broken })
+      }
       if (r.warning) linkWarnings.push({ href, message: r.warning })
       return r.url
     }
@@ -365,12 +386,26 @@ class Run {
       converted.warnings = [] // generated text: nothing the author could fix
     }
     // A link warning points at the link's line (the converter reports where each link is).
+    const seen = new Map<string, number>()
     const positioned: PageWarning[] = linkWarnings.map((w) => {
-      const at = converted.links.find((l) => l.href === w.href)
+      const nth = seen.get(w.href) ?? 0
+      seen.set(w.href, nth + 1)
+      const at = converted.links.filter((l) => l.href === w.href)[nth] ?? converted.links.find((l) => l.href === w.href)
       return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message }
     })
     result.warnings = [...converted.warnings, ...positioned]
     return converted
+  }
+
+  /** Node tokens by the repo paths that name the pages (files, index files, folders), for the other mappings. */
+  private nodeTokensByRepoPath(): Map<string, string> {
+    const out = new Map<string, string>()
+    const { tree } = this.ctx.docs
+    for (const [repoPath, key] of [...tree.fileKeys, ...tree.folderKeys]) {
+      const token = this.tokens.get(key)
+      if (token) out.set(repoPath, token)
+    }
+    return out
   }
 
   private provenance(page: SourcePage): { repoPath: string; sourceUrl: string } {

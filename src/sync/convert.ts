@@ -14,6 +14,8 @@ export interface ConvertedSource {
   warnings: PageWarning[]
   /** Every link as written, with its position. */
   links: { href: string; line: number; column: number }[]
+  /** Every image, with the line it is on: a local one by its repo path (absent when it leaves the repository). */
+  images: { src: string; repoPath?: string; remote: boolean; line: number }[]
 }
 
 /**
@@ -38,6 +40,7 @@ export function convertSource(markdown: string, repoPath: string, resolveLink: (
     },
     warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),
+    images: result.assets.map((a) => ({ src: a.src, ...(a.path !== undefined ? { repoPath: a.path } : {}), remote: a.kind === 'remote', line: a.line })),
   }
 }
 

@@ -154,6 +154,17 @@ export function isRepoDirectory(docs: Pick<DocsSet, 'workspace' | 'workspaceReal
   }
 }
 
+/** What is at a repository path (a symbolic link followed), or undefined when nothing is or it leaves the workspace. */
+export function repoStat(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, repoPath: string): fs.Stats | undefined {
+  const real = safeRealpath(path.resolve(docs.workspace, repoPath || '.'))
+  if (!real || !inside(docs.workspaceReal, real)) return undefined
+  try {
+    return fs.statSync(real)
+  } catch {
+    return undefined
+  }
+}
+
 function repoPathOf(rootRepoPath: string, rel: string): string {
   return rootRepoPath === '.' ? rel : `${rootRepoPath}/${rel}`
 }

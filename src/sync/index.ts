@@ -20,7 +20,7 @@ import { archiveKey, pagesInOrder } from './tree.js'
 import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
 
 export { loadDocs, type DocsSet, type SourceFile } from './docs.js'
-export type { Log, PageResult, PageStatus, PageWarning, PublishContext, PublishCounts, PublishResult } from './types.js'
+export type { Log, OtherMappings, PageResult, PageStatus, PageWarning, PublishContext, PublishCounts, PublishResult } from './types.js'
 
 /** Documents written or read at once. docx writes are paced at 3/s per app anyway; reads at 5/s. */
 export const CONCURRENCY = 5
@@ -120,6 +120,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         plan,
         changes,
         concurrency: CONCURRENCY,
+        otherMappings: ctx.otherMappings,
       },
       settings.dryRun,
     )
