@@ -62,7 +62,7 @@ export const DOCTOR_USAGE = `Usage: feishu-wiki-sync doctor [options]
 Checks everything that can be checked without the refresh token, and prints a checklist (ok / warning /
 failed, each with its fix): the app credentials, GitHub access to the secret, how old the secret is, the
 workflow that uses the action (concurrency, environment, secret-environment, schedule), and the wiki space and
-parent node where the app can see them. It never uses the refresh token. Exit code 1 when a check failed.
+parent node where the app can see them (of each mapping, when the workflow has mappings). It never uses the refresh token. Exit code 1 when a check failed.
 Values missing from the flags are taken from the workflow's literal inputs and the git remote.
 
 Options:
