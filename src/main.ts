@@ -28,6 +28,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       await import(/* webpackMode: "eager" */ './engine.js')
     const docs = steps.load ? await loadMappings(settings) : undefined
     if (steps.check && docs) {
+      // mode: check: what publishing would meet, from the converted docs alone (no token, no network).
       step = 'check'
       report.check = checkDocs(docs)
       const failed = checkFailure(report.check, settings.failOnWarning)
