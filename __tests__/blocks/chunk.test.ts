@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_BLOCKS_PER_CALL, planDescendantWrites, splitTable, type WriteStep } from '../../src/blocks/chunk.js'
 import type { Block, BlockNode, DescendantRequest } from '../../src/blocks/model.js'
-import { normalizeBlock } from '../../src/blocks/normalize.js'
+import { canonicalTree } from '../../src/blocks/canonical.js'
 import { countBlocks, requestToTree, toDescendantRequest } from '../../src/blocks/tree.js'
 
 const text = (content: string): BlockNode => ({ block: { block_type: 2, text: { elements: [{ text_run: { content } }] } }, children: [] })
@@ -71,7 +71,7 @@ describe('planDescendantWrites', () => {
     const { steps } = plan(roots, 1000, 4)
     const requests = steps.map((step) => (step as Extract<WriteStep, { kind: 'descendant' }>).request)
     expect(requests.map((request) => request.index)).toEqual([4, 4 + requests[0]!.children_id.length, 4 + requests[0]!.children_id.length + requests[1]!.children_id.length])
-    expect(replay(steps).map(normalizeBlock)).toEqual(roots.map(normalizeBlock))
+    expect(replay(steps).map(canonicalTree)).toEqual(roots.map(canonicalTree))
   })
 
   it('appending (index -1 or absent) stays appending', () => {
@@ -85,7 +85,7 @@ describe('planDescendantWrites', () => {
     const roots = [text('before'), big, text('after')]
     const { steps } = plan(roots, 10)
     expect(steps.filter((step) => step.kind === 'descendant' && step.parent !== undefined).length).toBeGreaterThan(1)
-    expect(replay(steps, 10).map(normalizeBlock)).toEqual(roots.map(normalizeBlock))
+    expect(replay(steps, 10).map(canonicalTree)).toEqual(roots.map(canonicalTree))
   })
 
   it('a table larger than a call: created with its first rows, the other rows appended', () => {
@@ -94,7 +94,7 @@ describe('planDescendantWrites', () => {
     const rowSteps = steps.filter((step) => step.kind === 'table-rows')
     expect(rowSteps).toHaveLength(1)
     expect(rowSteps[0]!.kind === 'table-rows' && rowSteps[0].rows.map((row) => row.rowIndex)).toEqual(Array.from({ length: 600 - 249 }, (_, i) => 249 + i))
-    expect(replay(steps).map(normalizeBlock)).toEqual(roots.map(normalizeBlock))
+    expect(replay(steps).map(canonicalTree)).toEqual(roots.map(canonicalTree))
   })
 })
 

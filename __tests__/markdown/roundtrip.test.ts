@@ -9,7 +9,7 @@ import { allBlocks, DOC, storeWithDoc } from '../../emulator/feishu/docx/testing
 import type { DocumentStore } from '../../emulator/feishu/docx/store.js'
 import { planDescendantWrites } from '../../src/blocks/chunk.js'
 import type { Block, DescendantRequest } from '../../src/blocks/model.js'
-import { blockFingerprint } from '../../src/blocks/normalize.js'
+import { blockFingerprint } from '../../src/blocks/canonical.js'
 import { parseDocumentBlocks, requestToTree } from '../../src/blocks/tree.js'
 import { convertMarkdown } from '../../src/markdown/index.js'
 

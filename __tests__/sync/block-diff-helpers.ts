@@ -55,7 +55,7 @@ export class MiniDoc {
     const relations = doc.insert(doc.id, 0, nodes)
     for (const n of walkTree(nodes)) {
       const asset = (n.block as { asset?: string }).asset
-      if (asset) doc.update(relations.get(n.id)!, { replace_image: { token: `tok-${asset}` } })
+      if (asset) doc.update(relations.get(n.block.block_id)!, { replace_image: { token: `tok-${asset}` } })
     }
     doc.writes = 0
     return doc
@@ -73,7 +73,7 @@ export class MiniDoc {
     const relations = new Map<string, string>()
     const add = (n: TreeNode, parent: string): string => {
       const id = `b${++this.seq}`
-      relations.set(n.id, id)
+      relations.set(n.block.block_id, id)
       const { asset: _asset, ...content } = structuredClone(n.block) as Block & { asset?: string }
       const block: Block = { ...content, block_id: id, parent_id: parent, children: [] }
       this.blocks.set(id, block)
@@ -129,7 +129,7 @@ export class MiniDoc {
     for (const op of plan.structural) {
       if (op.kind === 'insert') {
         const relations = this.insert(op.parentId, op.index, op.nodes)
-        for (const n of walkTree(op.nodes)) if (n.block.block_type === 27) created.push([relations.get(n.id)!, n])
+        for (const n of walkTree(op.nodes)) if (n.block.block_type === 27) created.push([relations.get(n.block.block_id)!, n])
       } else if (op.kind === 'delete') this.delete(op.parentId, op.start, op.end)
       else {
         const table = this.blocks.get(op.tableId)!
@@ -158,7 +158,7 @@ export class MiniDoc {
           this.writes++
           ins.cells.forEach((want, c) => {
             const relations = this.insert(cells[c]!, 0, want.children)
-            for (const n of walkTree(want.children)) if (n.block.block_type === 27) created.push([relations.get(n.id)!, n])
+            for (const n of walkTree(want.children)) if (n.block.block_type === 27) created.push([relations.get(n.block.block_id)!, n])
           })
         }
       }
@@ -186,11 +186,11 @@ let tmp = 0
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta', 'eta', 'theta', 'iota', 'kappa']
 
 export function text(content: string, type = 2, key = 'text'): TreeNode {
-  return { id: `t${++tmp}`, block: { block_id: '', block_type: type, [key]: { elements: [{ text_run: { content } }] } }, children: [] }
+  return { block: { block_id: `t${++tmp}`, block_type: type, [key]: { elements: [{ text_run: { content } }] } }, children: [] }
 }
 
 export function callout(children: TreeNode[], color = 5): TreeNode {
-  return { id: `t${++tmp}`, block: { block_id: '', block_type: 19, callout: { background_color: color } }, children }
+  return { block: { block_id: `t${++tmp}`, block_type: 19, callout: { background_color: color } }, children }
 }
 
 export function bullet(content: string, children: TreeNode[] = []): TreeNode {
@@ -198,16 +198,15 @@ export function bullet(content: string, children: TreeNode[] = []): TreeNode {
 }
 
 export function table(rows: string[][]): TreeNode {
-  const cells = rows.flat().map((c) => ({ id: `t${++tmp}`, block: { block_id: '', block_type: 32, table_cell: {} }, children: [text(c)] }))
+  const cells = rows.flat().map((c) => ({ block: { block_id: `t${++tmp}`, block_type: 32, table_cell: {} }, children: [text(c)] }))
   return {
-    id: `t${++tmp}`,
-    block: { block_id: '', block_type: 31, table: { property: { row_size: rows.length, column_size: rows[0]!.length } } },
+    block: { block_id: `t${++tmp}`, block_type: 31, table: { property: { row_size: rows.length, column_size: rows[0]!.length } } },
     children: cells,
   }
 }
 
 export function image(asset: string, caption?: string): TreeNode {
-  return { id: `t${++tmp}`, block: { block_id: '', block_type: 27, image: caption ? { caption: { content: caption } } : {}, asset } as Block, children: [] }
+  return { block: { block_id: `t${++tmp}`, block_type: 27, image: caption ? { caption: { content: caption } } : {}, asset } as Block, children: [] }
 }
 
 export function randomWords(r: () => number, n = 1 + Math.floor(r() * 4)): string {
@@ -225,7 +224,7 @@ export function randomBlock(r: () => number, depth = 0): TreeNode {
   if (x < 0.4) return text(randomWords(r))
   if (x < 0.5) return text(randomWords(r), 3 + Math.floor(r() * 3), ['heading1', 'heading2', 'heading3'][Math.floor(r() * 3)])
   if (x < 0.58) return { ...text(randomWords(r), 14, 'code') }
-  if (x < 0.63) return { id: `t${++tmp}`, block: { block_id: '', block_type: 22, divider: {} }, children: [] }
+  if (x < 0.63) return { block: { block_id: `t${++tmp}`, block_type: 22, divider: {} }, children: [] }
   if (x < 0.73) return bullet(randomWords(r), r() < 0.5 ? [bullet(randomWords(r))] : [])
   if (x < 0.83) return callout([text(randomWords(r)), ...(r() < 0.5 ? [text(randomWords(r))] : [])])
   if (x < 0.9) return table([[randomWords(r, 1), randomWords(r, 1)], [randomWords(r, 1), randomWords(r, 1)]])
@@ -296,7 +295,7 @@ export function randomEdit(r: () => number, list: TreeNode[], depth = 0): void {
     if (y < 0.3) {
       // add a row
       const at = Math.floor(r() * (property.row_size + 1))
-      const cells = Array.from({ length: cols }, () => ({ id: `t${++tmp}`, block: { block_id: '', block_type: 32, table_cell: {} }, children: [text(randomWords(r, 1))] }))
+      const cells = Array.from({ length: cols }, () => ({ block: { block_id: `t${++tmp}`, block_type: 32, table_cell: {} }, children: [text(randomWords(r, 1))] }))
       target.children.splice(at * cols, 0, ...cells)
       target.block = { ...target.block, table: { property: { ...property, row_size: property.row_size + 1 } } }
     } else if (y < 0.5 && property.row_size > 1) {
@@ -321,12 +320,12 @@ export function randomEdit(r: () => number, list: TreeNode[], depth = 0): void {
   } else if (target && target.block.block_type === 2) {
     // type change: paragraph → heading
     const body = target.block.text
-    target.block = { block_id: '', block_type: 3, heading1: body }
+    target.block = { block_id: target.block.block_id, block_type: 3, heading1: body }
   } else {
     list.splice(at, 0, fixKeys(randomBlock(r, depth)))
   }
 }
 
 export function cloneTree(nodes: TreeNode[]): TreeNode[] {
-  return nodes.map((n) => ({ id: n.id, block: structuredClone(n.block), children: cloneTree(n.children) }))
+  return nodes.map((n) => ({ block: structuredClone(n.block), children: cloneTree(n.children) }))
 }

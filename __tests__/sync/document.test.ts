@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readExistingDocument, readMarkerOnly, syncDocument, type DocumentSyncInput } from '../../src/sync/document.js'
+import { planDescendantWrites } from '../../src/blocks/chunk.js'
+import { markerElements } from '../../src/sync/marker.js'
 import { DocBuilder, generatedDoc, type Harness, provenance, startHarness } from './document-helpers.js'
 
 let h: Harness
@@ -99,7 +101,7 @@ describe('syncDocument: comments, retries, remote edits, dry runs, limits', () =
     await sync(documentId, base().build(), { existing: undefined })
     const existing = await readExistingDocument(h.docx, documentId)
     const target = existing.tree.children[3]! // the marker, the heading, paragraph 0, paragraph 1
-    const commentId = h.emu.docs.addComment(documentId, target.id, 'please keep me')
+    const commentId = h.emu.docs.addComment(documentId, target.block.block_id, 'please keep me')
     const edited = base()
     edited.paragraph('A new closing paragraph.')
     const editedConversion = edited.build()
@@ -107,7 +109,7 @@ describe('syncDocument: comments, retries, remote edits, dry runs, limits', () =
     const { result, writes } = await sync(documentId, editedConversion)
     expect(result.status).toBe('updated')
     expect(writes).toBe(2) // one insert, one batch_update (the paragraph and the marker hash)
-    expect(h.emu.docs.comments(documentId)).toEqual([{ commentId, blockId: target.id, text: 'please keep me' }])
+    expect(h.emu.docs.comments(documentId)).toEqual([{ commentId, blockId: target.block.block_id, text: 'please keep me' }])
   })
 
   it('does not duplicate content when a write response is lost', async () => {
@@ -128,7 +130,7 @@ describe('syncDocument: comments, retries, remote edits, dry runs, limits', () =
     await sync(documentId, base().build(), { existing: undefined })
     const existing = await readExistingDocument(h.docx, documentId)
     // A person edits paragraph 2 and adds a paragraph at the end, through the API.
-    await h.docx.patchBlock(documentId, existing.tree.children[4]!.id, { update_text_elements: { elements: [{ text_run: { content: 'Hand edit' } }] } })
+    await h.docx.patchBlock(documentId, existing.tree.children[4]!.block.block_id, { update_text_elements: { elements: [{ text_run: { content: 'Hand edit' } }] } })
     await h.docx.createChildren(documentId, documentId, [{ block_type: 2, text: { elements: [{ text_run: { content: 'Added by hand' } }] } } as never])
     const { result } = await sync(documentId, base().build())
     expect(result.remoteEdited).toBe(true)
@@ -140,6 +142,20 @@ describe('syncDocument: comments, retries, remote edits, dry runs, limits', () =
     const again = await sync(documentId, base().build())
     expect(again.writes).toBe(0)
     expect(again.result.remoteEdited).toBe(false)
+  })
+
+  it('a marker hash made by an older canonical form: refreshed with one write, and the page is not called edited', async () => {
+    const documentId = h.newDocument('Old hash')
+    await sync(documentId, base().build(), { existing: undefined })
+    const existing = await readExistingDocument(h.docx, documentId)
+    const markerText = existing.tree.children[0]!.children[0]!.block.block_id
+    const stale = { ...existing.marker!, contentHash: 'f'.repeat(32) }
+    await h.docx.patchBlock(documentId, markerText, { update_text_elements: { elements: markerElements(stale) } })
+    const { result, writes } = await sync(documentId, base().build())
+    expect(result.remoteEdited).toBe(false)
+    expect(writes).toBe(1)
+    expect((await readMarkerOnly(h.docx, documentId))!.contentHash).toBe(existing.marker!.contentHash)
+    expect((await sync(documentId, base().build())).writes).toBe(0)
   })
 
   it('adopts a document without a marker: adds the marker, keeps matching blocks', async () => {
@@ -160,7 +176,7 @@ describe('syncDocument: comments, retries, remote edits, dry runs, limits', () =
     await sync(documentId, base().build(), { existing: undefined })
     const existing = await readExistingDocument(h.docx, documentId)
     const callout = existing.tree.children[0]!
-    await h.docx.createChildren(documentId, callout.id, [{ block_type: 2, text: { elements: [{ text_run: { content: 'my note' } }] } } as never])
+    await h.docx.createChildren(documentId, callout.block.block_id, [{ block_type: 2, text: { elements: [{ text_run: { content: 'my note' } }] } } as never])
     const { result, writes } = await sync(documentId, base().build())
     expect(result.remoteEdited).toBe(false)
     expect(writes).toBeLessThanOrEqual(2)
@@ -221,13 +237,13 @@ describe('syncDocument: images', () => {
     expect(again.result.status).toBe('unchanged')
 
     const before = await readExistingDocument(h.docx, documentId)
-    const imageIds = before.tree.children.filter((n) => n.block.block_type === 27).map((n) => n.id)
+    const imageIds = before.tree.children.filter((n) => n.block.block_type === 27).map((n) => n.block.block_id)
     files.set('docs/img/b.png', png(3))
     const changed = await sync(documentId, build(), { existing: before, loadAsset })
     expect(changed.result.uploads).toBe(1)
     expect(changed.writes).toBe(2) // upload + batch_update (replace_image + marker)
     const after = await readExistingDocument(h.docx, documentId)
-    expect(after.tree.children.filter((n) => n.block.block_type === 27).map((n) => n.id)).toEqual(imageIds)
+    expect(after.tree.children.filter((n) => n.block.block_type === 27).map((n) => n.block.block_id)).toEqual(imageIds)
     expect((await sync(documentId, build(), { loadAsset })).writes).toBe(0)
     expect(h.emu.uploads().filter((u) => u.documentId === documentId)).toHaveLength(3)
   })
@@ -288,6 +304,11 @@ describe('syncDocument: a table larger than one descendant call', () => {
     const byEndpoint = new Map<string, number>()
     for (const c of big.calls) byEndpoint.set(c.endpoint, (byEndpoint.get(c.endpoint) ?? 0) + 1)
     console.log(`[document-sync] 400-row table: write_calls=${first.writeCalls}`, Object.fromEntries(byEndpoint))
+    // The writer makes the calls the chunk planner lays out (src/blocks/chunk.ts, proved in __tests__/blocks/chunk.test.ts):
+    // the marker rides with the paragraph, so the body's plan has the same calls.
+    const planned = planDescendantWrites({ ...conversion.blocks, index: 0 })
+    expect(byEndpoint.get('docx.documentBlockDescendant.create')).toBe(planned.filter((step) => step.kind === 'descendant').length)
+    expect(byEndpoint.get('docx.documentBlock.patch')).toBe(planned.flatMap((step) => (step.kind === 'table-rows' ? step.rows : [])).length)
     const rendered = big.emu.docs.render(documentId)
     expect(rendered).toContain('| row 0 | value 0 |')
     expect(rendered).toContain('| row 399 | value 798 |')

@@ -64,6 +64,15 @@ export interface FeishuEmulator {
   nodes(spaceId: string): Node[]
   renderTree(spaceId: string, parentNodeToken?: string): string
   docs: DocumentStore
+  /**
+   * What a reader does in the Feishu UI (not API writes): comment on a block, resize an image or a table column.
+   * The document's revision and the wiki node's obj_edit_time move; the call log and editCount do not.
+   */
+  person: {
+    comment(documentId: string, blockId: string, text: string): string
+    resizeImage(documentId: string, blockId: string, width: number, height: number): void
+    resizeColumn(documentId: string, tableId: string, column: number, width: number): void
+  }
   approveDevice(userCode: string, userId?: string): void
   denyDevice(userCode: string): void
   schemaViolations: { route: string; errors: string[] }[]
@@ -433,6 +442,21 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
     nodes: (spaceId) => wiki.nodes(spaceId),
     renderTree: (spaceId, parent) => wiki.renderTree(spaceId, parent),
     docs,
+    person: {
+      comment: (documentId, blockId, text) => {
+        const id = docs.addComment(documentId, blockId, text)
+        wiki.touchDocument(documentId)
+        return id
+      },
+      resizeImage: (documentId, blockId, width, height) => {
+        docs.resizeImage(documentId, blockId, width, height)
+        wiki.touchDocument(documentId)
+      },
+      resizeColumn: (documentId, tableId, column, width) => {
+        docs.resizeColumn(documentId, tableId, column, width)
+        wiki.touchDocument(documentId)
+      },
+    },
     approveDevice: (userCode, userId) => auth.approveDevice(userCode, userId),
     denyDevice: (userCode) => auth.denyDevice(userCode),
     schemaViolations,

@@ -12,9 +12,11 @@
 //   leaves a few rows to append: a larger table reaches this point already split into tables that each fit one call.
 import type { Block, BlockNode, DescendantRequest, TablePayload } from './model.js'
 import { BlockType } from './model.js'
-import { preOrder, requestToTree } from './tree.js'
+import { DOCX_LIMITS } from './limits.js'
+import { preOrder, requestOf, requestToTree } from './tree.js'
 
-export const MAX_BLOCKS_PER_CALL = 1000
+/** Blocks one descendant call may create (DOCX_LIMITS.createDescendants). */
+export const MAX_BLOCKS_PER_CALL: number = DOCX_LIMITS.createDescendants
 
 export type WriteStep =
   | {
@@ -53,7 +55,7 @@ export function planDescendantWrites(request: DescendantRequest, limit = MAX_BLO
   let rootsWritten = 0
 
   const emit = (nodes: BlockNode<Block>[], parent: string | undefined) => {
-    const step = toRequest(nodes)
+    const step = requestOf(nodes)
     if (parent !== undefined) {
       steps.push({ kind: 'descendant', parent, request: step })
       return
@@ -127,20 +129,12 @@ export function splitTable(table: BlockNode<Block>, limit = MAX_BLOCKS_PER_CALL)
   }
   const appended = rows.slice(headRows).map((row, offset) => ({
     rowIndex: headRows + offset,
-    cells: row.map((cell) => toRequest(cell.children)),
+    cells: row.map((cell) => requestOf(cell.children)),
   }))
   const fits = used <= limit && rows.every((row) => row.every((cell) => sizes.get(cell)! - 1 <= limit))
   return { head, rows: appended, fits }
 }
 
-/** A descendant request for trees whose blocks already carry temporary ids. */
-function toRequest(roots: BlockNode<Block>[]): DescendantRequest {
-  const descendants: Block[] = []
-  for (const node of preOrder(roots)) {
-    descendants.push({ ...node.block, children: node.children.map((child) => child.block.block_id) })
-  }
-  return { children_id: roots.map((root) => root.block.block_id), descendants }
-}
 
 /** Number of blocks in each node's subtree (the node included), computed bottom-up once. */
 function subtreeSizes(roots: readonly BlockNode<Block>[]): Map<BlockNode<Block>, number> {

@@ -41,8 +41,24 @@ export function requestToTree(request: DescendantRequest): BlockNode<Block>[] {
 export function parseDocumentBlocks(items: readonly Block[]): BlockNode<Block> {
   const page = items.find((block) => block.block_type === 1) ?? items[0]
   if (!page) throw new Error('parseDocumentBlocks: the block list is empty (a document always has its page block)')
+  return blockTree(items, page.block_id)
+}
+
+/** The subtree under `rootId` of a flat block list (read shape), as parseDocumentBlocks builds it for the page. */
+export function blockTree(items: readonly Block[], rootId: string): BlockNode<Block> {
   const byId = new Map(items.map((block) => [block.block_id, block]))
-  return linkChildren([page.block_id], byId)[0]!
+  const root = linkChildren([rootId], byId)[0]
+  if (!root) throw new Error(`the block list has no block ${rootId}`)
+  return root
+}
+
+/** A descendant request for trees whose blocks already carry their (temporary) ids. */
+export function requestOf(roots: readonly BlockNode<Block>[]): DescendantRequest {
+  const descendants: Block[] = []
+  for (const node of preOrder(roots)) {
+    descendants.push({ ...node.block, children: node.children.map((child) => child.block.block_id) })
+  }
+  return { children_id: roots.map((root) => root.block.block_id), descendants }
 }
 
 function linkChildren(rootIds: readonly string[], byId: ReadonlyMap<string, Block>): BlockNode<Block>[] {

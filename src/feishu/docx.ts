@@ -6,20 +6,11 @@
 // One UUID is made per logical write and the same request object (query included) is re-sent on every retry,
 // so a retry after a lost response is answered from the first attempt instead of writing the content twice.
 import { randomUUID } from 'node:crypto'
+import { DOCX_LIMITS } from '../blocks/limits.js'
 import type { Block, DescendantRequest } from '../blocks/model.js'
 import type { FeishuClient } from './client.js'
 
-/** Limits of the docx API (https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document-block-children/create). */
-export const DOCX_LIMITS = {
-  /** Blocks per page of the list-blocks and get-children reads (default and maximum 500). */
-  pageSize: 500,
-  /** `children` per create-children call (1–50). */
-  createChildren: 50,
-  /** `descendants` (and `children_id`) per create-descendant call (1–1000). */
-  createDescendants: 1000,
-  /** `requests` per batch_update call ("最大长度：200"). */
-  batchUpdate: 200,
-} as const
+export { DOCX_LIMITS }
 
 export interface DocumentInfo {
   document_id: string

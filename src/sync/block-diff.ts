@@ -17,19 +17,23 @@
 //    emitted from the last to the first, and within a range the insertion goes at index b BEFORE the
 //    deletion of [a, b), so earlier indices never move and a container (callout, cell) is never left empty.
 import { createHash } from 'node:crypto'
-import { type Block, BlockType, type DescendantRequest, PAYLOAD_KEY, TEXT_BLOCK_TYPES, type TextElement } from '../blocks/model.js'
+import { type Block, type BlockNode, BlockType, type DescendantRequest, PAYLOAD_KEY, TEXT_BLOCK_TYPES, type TextElement } from '../blocks/model.js'
+import { blockTree, countBlocks, preOrder, requestOf, requestToTree } from '../blocks/tree.js'
+import { DOCX_LIMITS } from '../blocks/limits.js'
 import type { BlockUpdate } from '../feishu/docx.js'
 import { lcsPairs, weightedPairs } from './block-lcs.js'
 
-export interface TreeNode {
-  /** Server block id (existing tree) or temporary id (desired tree). */
-  id: string
-  block: Block
-  children: TreeNode[]
-}
+/**
+ * The one block tree of src/blocks (BlockNode): `block.block_id` is the server's id in an existing document and
+ * the temporary id in a desired body.
+ */
+export type TreeNode = BlockNode<Block>
 
 export interface DiffKeys {
-  /** Canonical key of a block's own content (no ids, no children): equal for what we write and what we read. */
+  /**
+   * Canonical key of a block's own content (no ids, no children): equal for what we write and what we read.
+   * Production uses canonicalKey (src/blocks/canonical.ts), the one canonical form.
+   */
   own(block: Block): string
   /** Images only: the content hash of the asset the block shows (undefined when unknown). */
   asset?(block: Block): string | undefined
@@ -81,18 +85,18 @@ export interface DiffPlan {
 const POSITIONAL = new Set<number>([BlockType.table, 24 /* grid */])
 
 
-/** Style fields update_text / update_text_style can set, with their field codes and the server's defaults. */
+/**
+ * Style fields update_text / update_text_style can set, with their field codes and the server's defaults: the
+ * ones the canonical form compares (CONTROLLED.textStyle). `folded` (3) and `wrap` (5) are not ours to reset.
+ */
 const PATCHABLE_STYLE: { key: string; code: number; initial: unknown }[] = [
   { key: 'align', code: 1, initial: 1 },
   { key: 'done', code: 2, initial: false },
-  { key: 'folded', code: 3, initial: false },
   { key: 'language', code: 4, initial: 1 },
-  { key: 'wrap', code: 5, initial: false },
 ]
 
 /** Largest gap (old × new blocks) paired with the similarity-weighted DP; larger gaps pair by type. */
 const WEIGHTED_GAP_LIMIT = 40_000
-const DESCENDANT_LIMIT = 1000
 
 export function isTextLike(type: number): boolean {
   return TEXT_BLOCK_TYPES.has(type)
@@ -103,60 +107,20 @@ export function payloadKey(type: number): string | undefined {
 }
 
 /** The desired body (temporary ids) as trees. */
-export function treeFromDescendants(request: DescendantRequest): TreeNode[] {
-  const byId = new Map(request.descendants.map((b) => [b.block_id, b]))
-  const build = (id: string, depth: number): TreeNode => {
-    const block = byId.get(id)
-    if (!block) throw new Error(`descendant request: no block with temporary id ${id}`)
-    if (depth > 10_000) throw new Error('descendant request: children form a cycle')
-    return { id, block, children: (block.children ?? []).map((c) => build(c, depth + 1)) }
-  }
-  return request.children_id.map((id) => build(id, 0))
-}
+export const treeFromDescendants: (request: DescendantRequest) => TreeNode[] = requestToTree
 
 /** The existing document (read shape: every block, flattened) as a tree under `rootId` (the page block). */
-export function treeFromBlocks(blocks: Block[], rootId: string): TreeNode {
-  const byId = new Map(blocks.map((b) => [b.block_id, b]))
-  const seen = new Set<string>()
-  const build = (id: string): TreeNode | undefined => {
-    const block = byId.get(id)
-    if (!block || seen.has(id)) return undefined
-    seen.add(id)
-    const children: TreeNode[] = []
-    for (const c of block.children ?? []) {
-      const node = build(c)
-      if (node) children.push(node)
-    }
-    return { id, block, children }
-  }
-  const root = build(rootId)
-  if (!root) throw new Error(`block list has no root block ${rootId}`)
-  return root
-}
+export const treeFromBlocks: (blocks: readonly Block[], rootId: string) => TreeNode = blockTree
 
-/** The tree back as a descendant request (temporary ids kept). */
-export function descendantsOf(nodes: TreeNode[]): DescendantRequest {
-  const descendants: Block[] = []
-  const walk = (n: TreeNode) => {
-    descendants.push({ ...n.block, block_id: n.id, children: n.children.map((c) => c.id) })
-    n.children.forEach(walk)
-  }
-  nodes.forEach(walk)
-  return { children_id: nodes.map((n) => n.id), descendants }
-}
+/** The trees back as a descendant request (temporary ids kept). */
+export const descendantsOf: (nodes: readonly TreeNode[]) => DescendantRequest = requestOf
 
 export function subtreeSize(node: TreeNode): number {
-  let n = 1
-  for (const c of node.children) n += subtreeSize(c)
-  return n
+  return countBlocks([node])
 }
 
-export function* walkTree(nodes: TreeNode[]): Generator<TreeNode> {
-  for (const n of nodes) {
-    yield n
-    yield* walkTree(n.children)
-  }
-}
+/** Every node of the trees in document (pre-)order. */
+export const walkTree: (nodes: readonly TreeNode[]) => Generator<TreeNode> = preOrder
 
 /** Fingerprints of blocks and subtrees under one set of keys. */
 export class Fingerprints {
@@ -212,7 +176,7 @@ interface SubPlan {
  */
 export function planDiff(existing: TreeNode, desired: TreeNode[], keys: DiffKeys | Fingerprints): DiffPlan {
   const fp = keys instanceof Fingerprints ? keys : new Fingerprints(keys)
-  const sub = diffChildren(fp, existing.id, existing.children, desired)
+  const sub = diffChildren(fp, existing.block.block_id, existing.children, desired)
   let inserted = 0
   let deleted = 0
   for (const op of sub.structural) {
@@ -360,7 +324,7 @@ function tableRows(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | undefi
   const key = (row: TreeNode[]) => row.map((c) => fp.tree(c)).join('|')
   const anchors = lcsPairs(oldRows.map(key), newRows.map(key))
   const plan: SubPlan = { structural: [], patches: [], images: [], kept: 1 }
-  const op: TableRowsOp = { kind: 'table-rows', tableId: o.id, columns: cols, deletes: [], inserts: [] }
+  const op: TableRowsOp = { kind: 'table-rows', tableId: o.block.block_id, columns: cols, deletes: [], inserts: [] }
   let survivors = 0
   let i = 0
   let j = 0
@@ -371,7 +335,7 @@ function tableRows(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | undefi
         const oc = oldRows[i + k]![c]!
         const wc = newRows[j + k]![c]!
         if (fp.own(oc) !== fp.own(wc)) return undefined
-        const cell = diffChildren(fp, oc.id, oc.children, wc.children)
+        const cell = diffChildren(fp, oc.block.block_id, oc.children, wc.children)
         plan.structural.push(...cell.structural)
         plan.patches.push(...cell.patches)
         plan.images.push(...cell.images)
@@ -405,10 +369,10 @@ function editInPlace(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | unde
     if (isTextLike(type)) {
       const update = textUpdate(fp, o.block, w.block)
       if (!update) return undefined
-      plan.patches.push({ blockId: o.id, update })
+      plan.patches.push({ blockId: o.block.block_id, update })
     } else if (type === BlockType.image) {
       if (fp.keys.own(o.block) !== fp.keys.own(w.block) || o.children.length > 0 || w.children.length > 0) return undefined
-      plan.images.push({ blockId: o.id, node: w })
+      plan.images.push({ blockId: o.block.block_id, node: w })
     } else {
       return undefined
     }
@@ -431,14 +395,14 @@ function editInPlace(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | unde
         continue
       }
       if (fp.own(oc) !== fp.own(wc)) return undefined
-      const cell = diffChildren(fp, oc.id, oc.children, wc.children)
+      const cell = diffChildren(fp, oc.block.block_id, oc.children, wc.children)
       sub.structural.push(...cell.structural)
       sub.patches.push(...cell.patches)
       sub.images.push(...cell.images)
       sub.kept += cell.kept + 1
     }
   } else {
-    sub = diffChildren(fp, o.id, o.children, w.children)
+    sub = diffChildren(fp, o.block.block_id, o.children, w.children)
   }
   // Recursing is worth it while it costs no more create/delete calls than replacing the block would.
   if (sub.structural.length > Math.max(2, replaceCost(w))) return undefined
@@ -452,8 +416,8 @@ function editInPlace(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | unde
 /** Rough write calls to delete and recreate a subtree. */
 function replaceCost(node: TreeNode): number {
   const size = subtreeSize(node)
-  let cost = 1 + Math.ceil(size / DESCENDANT_LIMIT)
-  if (node.block.block_type === BlockType.table && size > DESCENDANT_LIMIT) {
+  let cost = 1 + Math.ceil(size / DOCX_LIMITS.createDescendants)
+  if (node.block.block_type === BlockType.table && size > DOCX_LIMITS.createDescendants) {
     const rows = Number((node.block.table as { property?: { row_size?: number } })?.property?.row_size ?? 0)
     cost += rows // roughly one insert_table_row per row past the first chunk
   }

@@ -7,8 +7,9 @@
 // the hash of the desired body and of the body the page has now:
 //   - marker hash = remote hash = desired hash (and the marker text is as it would be written): nothing to do,
 //     zero write calls;
-//   - marker hash ≠ remote hash: someone edited the page in Feishu. The source wins; the edit is reported
-//     (remoteEdited) and overwritten by the same minimal diff as any other change;
+//   - marker hash ≠ remote hash ≠ desired hash: someone edited the page in Feishu. The source wins; the edit is
+//     reported (remoteEdited) and overwritten by the same minimal diff as any other change. Only what the
+//     canonical form compares counts (src/blocks/canonical.ts): a comment, a resized image or column is no edit;
 //   - otherwise the diff (block-diff.ts) is applied: structural edits first (deletes/inserts, per parent from
 //     the end), then one batch_update (≤ 200 requests each) holding every text patch, every replace_image and
 //     the marker's new hash. A one-paragraph edit is therefore one write call.
@@ -28,11 +29,14 @@
 // fetched: the emulator world is offline and fetching arbitrary URLs from CI is a policy question; they
 // become a paragraph linking to the image, with a warning.
 import { createHash } from 'node:crypto'
-import { type Block, BlockType, type DescendantRequest, type TextElement } from '../blocks/model.js'
+import { canonicalKey } from '../blocks/canonical.js'
+import { planDescendantWrites } from '../blocks/chunk.js'
+import { type Block, BlockType, type DescendantRequest, type TablePayload, type TextElement } from '../blocks/model.js'
 import { FeishuError } from '../feishu/client.js'
 import { type BatchUpdateRequest, type BlockUpdate, DOCX_LIMITS, type DocxApi } from '../feishu/docx.js'
 import { type MediaApi, MediaTooLargeError, UPLOAD_ALL_MAX_BYTES } from '../feishu/media.js'
 import {
+  type DiffKeys,
   type DiffPlan,
   descendantsOf,
   Fingerprints,
@@ -44,8 +48,7 @@ import {
   treeFromDescendants,
   walkTree,
 } from './block-diff.js'
-import { canonicalKeys } from './block-keys.js'
-import { buildMarkerBlocks, MARKER_TEXT_ID, markerElements, type Provenance, readMarker } from './marker.js'
+import { buildMarkerBlocks, contentHashOf, MARKER_TEXT_ID, markerElements, type Provenance, readMarker } from './marker.js'
 
 export type { Provenance } from './marker.js'
 
@@ -207,23 +210,28 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
   const oldImages = existing?.marker?.images ?? {}
   /** Desired images whose upload failed: they stay empty blocks until the next run. */
   const failed = new Set<string>()
-  const keys = canonicalKeys((block) => {
-    const asset = assets.get(block.block_id)
-    if (asset) return failed.has(block.block_id) ? 'empty' : asset.hash
-    const token = (block.image as { token?: string } | undefined)?.token
-    if (!token) return 'empty'
-    return oldImages[token] ?? `token:${token}`
-  })
+  const keys: DiffKeys = {
+    own: canonicalKey,
+    asset: (block) => {
+      const asset = assets.get(block.block_id)
+      if (asset) return failed.has(block.block_id) ? 'empty' : asset.hash
+      const token = (block.image as { token?: string } | undefined)?.token
+      if (!token) return 'empty'
+      return oldImages[token] ?? `token:${token}`
+    },
+  }
   const fp = new Fingerprints(keys)
-  let contentHash = fp.list(body).slice(0, 32)
+  let contentHash = contentHashOf(fp, body)
 
   // 3. What the page has.
-  const page: TreeNode = existing?.tree ?? { id: documentId, block: { block_id: documentId, block_type: BlockType.page }, children: [] }
+  const page: TreeNode = existing?.tree ?? { block: { block_id: documentId, block_type: BlockType.page }, children: [] }
   const markerNode = existing?.marker ? page.children[0] : undefined
   const markerTextNode = markerNode && markerNode.children.length === 1 && markerNode.children[0]!.block.block_type === BlockType.text ? markerNode.children[0] : undefined
   const remoteBody = markerNode ? page.children.slice(1) : page.children
-  const remoteHash = fp.list(remoteBody).slice(0, 32)
-  const remoteEdited = existing?.marker !== undefined && existing.marker.contentHash !== remoteHash
+  const remoteHash = contentHashOf(fp, remoteBody)
+  // Edited in Feishu: the body is no longer what the marker says we wrote, and it is not what we would write
+  // now (then nothing of the edit is lost: e.g. a hash recorded by an older canonical form).
+  const remoteEdited = existing?.marker !== undefined && existing.marker.contentHash !== remoteHash && remoteHash !== contentHash
 
   // 4. The plan. With a well-formed marker the body is diffed on its own (indices shifted by one) and the
   //    marker is patched at the end; otherwise a fresh marker is part of the desired list.
@@ -232,7 +240,7 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
   if (markerTextNode) {
     plan = planDiff({ ...page, children: remoteBody }, body, fp)
     for (const op of plan.structural) {
-      if (op.kind === 'table-rows' || op.parentId !== page.id) continue
+      if (op.kind === 'table-rows' || op.parentId !== page.block.block_id) continue
       if (op.kind === 'insert') op.index += 1
       else {
         op.start += 1
@@ -248,7 +256,7 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
 
   const created = !existing || (page.children.length === 0 && !existing.marker)
   const newImages = plan.structural.flatMap((op) =>
-    [...walkTree(op.kind === 'insert' ? op.nodes : op.kind === 'table-rows' ? op.inserts.flatMap((i) => i.cells) : [])].filter((n) => assets.has(n.id)),
+    [...walkTree(op.kind === 'insert' ? op.nodes : op.kind === 'table-rows' ? op.inserts.flatMap((i) => i.cells) : [])].filter((n) => assets.has(n.block.block_id)),
   )
   const markerBefore = markerTextNode ? keys.own(markerTextNode.block) : undefined
   const markerWouldBe = keys.own(markerTextBlock({ ...provisional, images: provisional.images }))
@@ -280,19 +288,19 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
     const gone = new Set(plan.images.map((i) => i.blockId))
     for (const op of plan.structural) {
       const removed = op.kind === 'delete' ? op.removed : op.kind === 'table-rows' ? op.deletes.flatMap((d) => d.removed) : []
-      for (const n of walkTree(removed)) gone.add(n.id)
+      for (const n of walkTree(removed)) gone.add(n.block.block_id)
     }
     const images: Record<string, string> = {}
     for (const n of walkTree(remoteBody)) {
       const token = (n.block.image as { token?: string } | undefined)?.token
-      if (token && !gone.has(n.id) && oldImages[token]) images[token] = oldImages[token]
+      if (token && !gone.has(n.block.block_id) && oldImages[token]) images[token] = oldImages[token]
     }
     const uploads: { blockId: string; node: TreeNode }[] = [
       ...plan.images.map((i) => ({ blockId: i.blockId, node: i.node })),
-      ...[...writer.created.values()].filter((c) => assets.has(c.node.id)).map((c) => ({ blockId: c.realId, node: c.node })),
+      ...[...writer.created.values()].filter((c) => assets.has(c.node.block.block_id)).map((c) => ({ blockId: c.realId, node: c.node })),
     ]
     for (const { blockId, node } of uploads) {
-      const asset = assets.get(node.id)!
+      const asset = assets.get(node.block.block_id)!
       try {
         const token = await writer.upload(blockId, asset)
         images[token] = asset.hash
@@ -300,17 +308,17 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
       } catch (error) {
         if (error instanceof FeishuError && LIMIT_REASONS[error.code ?? 0]) throw error
         warnings.push(`image ${asset.fileName} could not be uploaded (${(error as Error).message}); it will be retried on the next sync`)
-        failed.add(node.id)
+        failed.add(node.block.block_id)
       }
     }
     // The marker records the body as written: with an image left empty, the hash of that body.
-    if (failed.size > 0) contentHash = new Fingerprints(keys).list(body).slice(0, 32)
+    if (failed.size > 0) contentHash = contentHashOf(new Fingerprints(keys), body)
 
     // The marker's final text: hash of the body now written, and the image table.
     const final: Provenance = { ...input.provenance, contentHash, images }
     const markerNow = markerTextNode ? markerBefore : markerWouldBe
     if (keys.own(markerTextBlock(final)) !== markerNow) {
-      const markerId = markerTextNode?.id ?? writer.realId(MARKER_TEXT_ID) ?? (await findMarkerText(docx, documentId))
+      const markerId = markerTextNode?.block.block_id ?? writer.realId(MARKER_TEXT_ID) ?? (await findMarkerText(docx, documentId))
       if (markerId) requests.push({ block_id: markerId, update_text_elements: { elements: markerElements(final) } })
     }
     for (let i = 0; i < requests.length; i += DOCX_LIMITS.batchUpdate) {
@@ -377,41 +385,41 @@ async function resolveImages(body: TreeNode[], input: DocumentSyncInput, warning
   }
   for (const node of [...walkTree(body)]) {
     if (node.block.block_type !== BlockType.image) continue
-    const ref = refs.get(node.id)
+    const ref = refs.get(node.block.block_id)
     const label = ref?.alt || ref?.repoPath || ref?.url || 'image'
     if (ref?.repoPath) {
       const bytes = await input.loadAsset(ref.repoPath)
       if (!bytes) {
         warnings.push(`image ${ref.repoPath} not found; a placeholder was written`)
-        replace(node, placeholder(node.id, [{ text_run: { content: `[missing image: ${ref.repoPath}]`, text_element_style: { italic: true } } }]))
+        replace(node, placeholder(node.block.block_id, [{ text_run: { content: `[missing image: ${ref.repoPath}]`, text_element_style: { italic: true } } }]))
         continue
       }
       if (bytes.byteLength > UPLOAD_ALL_MAX_BYTES) {
         warnings.push(`image ${ref.repoPath} is larger than 20 MB (the upload limit); a placeholder was written`)
-        replace(node, placeholder(node.id, [{ text_run: { content: `[image too large: ${ref.repoPath}]`, text_element_style: { italic: true } } }]))
+        replace(node, placeholder(node.block.block_id, [{ text_run: { content: `[image too large: ${ref.repoPath}]`, text_element_style: { italic: true } } }]))
         continue
       }
       const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16)
-      assets.set(node.id, { hash, bytes, fileName: ref.repoPath.split('/').pop() || 'image' })
+      assets.set(node.block.block_id, { hash, bytes, fileName: ref.repoPath.split('/').pop() || 'image' })
     } else if (ref?.url && /^https?:\/\//i.test(ref.url)) {
       warnings.push(`remote image ${ref.url} is not uploaded; it is linked instead`)
       replace(
         node,
-        placeholder(node.id, [
+        placeholder(node.block.block_id, [
           { text_run: { content: 'Image: ' } },
           { text_run: { content: label, text_element_style: { link: { url: encodeURIComponent(ref.url) } } } },
         ]),
       )
     } else {
       warnings.push(`image block without a source (${label}); a placeholder was written`)
-      replace(node, placeholder(node.id, [{ text_run: { content: `[image: ${label}]`, text_element_style: { italic: true } } }]))
+      replace(node, placeholder(node.block.block_id, [{ text_run: { content: `[image: ${label}]`, text_element_style: { italic: true } } }]))
     }
   }
   return assets
 }
 
 function placeholder(id: string, elements: TextElement[]): TreeNode {
-  return { id, block: { block_id: id, block_type: BlockType.text, text: { elements } }, children: [] }
+  return { block: { block_id: id, block_type: BlockType.text, text: { elements } }, children: [] }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -456,84 +464,39 @@ class Writer {
     }
   }
 
-  /** Insert subtrees at `index`: ≤ 1000 blocks per call, a subtree never split across calls unless it alone is larger. */
+  /**
+   * Inserts subtrees at `index` in the calls the chunk planner lays out (planDescendantWrites,
+   * src/blocks/chunk.ts): at most DOCX_LIMITS.createDescendants blocks per call, a subtree never split across calls
+   * unless it alone is larger; then its block is created with the children that fit and the others are appended
+   * under it, and a table too large for one call is created with its first rows and grown row by row (addRows).
+   */
   async insert(parentId: string, index: number, nodes: TreeNode[]): Promise<void> {
-    let pos = index
-    let group: TreeNode[] = []
-    let size = 0
-    const flush = async () => {
-      if (group.length === 0) return
-      await this.createDescendants(parentId, pos, group)
-      pos += group.length
-      group = []
-      size = 0
-    }
-    for (const node of nodes) {
-      const n = subtreeSize(node)
-      if (n > DOCX_LIMITS.createDescendants) {
-        await flush()
-        await this.insertLarge(parentId, pos, node)
-        pos += 1
+    const byId = new Map([...walkTree(nodes)].map((node) => [node.block.block_id, node]))
+    for (const step of planDescendantWrites({ ...descendantsOf(nodes), index })) {
+      if (step.kind === 'descendant') {
+        const parent = step.parent === undefined ? parentId : this.realId(step.parent)
+        if (!parent) throw new Error(`no block id came back for ${step.parent}`)
+        await this.createDescendants(parent, step.request, byId)
         continue
       }
-      if (size + n > DOCX_LIMITS.createDescendants) await flush()
-      group.push(node)
-      size += n
+      // Large tables (https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview): the planner
+      // created the table with the rows that fit; the others are added with insert_table_row and filled.
+      const table = byId.get(step.table)!
+      const tableId = this.realId(step.table)
+      if (!tableId) throw new Error(`no block id came back for ${step.table}`)
+      const cols = (table.block.table as TablePayload).property.column_size
+      const rows = step.rows.map(({ rowIndex }) => ({ row: rowIndex, cells: table.children.slice(rowIndex * cols, (rowIndex + 1) * cols) }))
+      await this.addRows(tableId, cols, rows)
     }
-    await flush()
   }
 
-  private async createDescendants(parentId: string, index: number, nodes: TreeNode[]): Promise<void> {
-    const request = descendantsOf(nodes)
+  private async createDescendants(parentId: string, request: DescendantRequest, byId: ReadonlyMap<string, TreeNode>): Promise<void> {
     this.calls++
-    const result = await this.docx.createDescendants(this.documentId, parentId, { index, ...request })
-    const relations = new Map((result.block_id_relations ?? []).map((r) => [r.temporary_block_id, r.block_id]))
-    for (const node of walkTree(nodes)) {
-      const realId = relations.get(node.id)
-      if (realId) this.created.set(node.id, { realId, node })
+    const result = await this.docx.createDescendants(this.documentId, parentId, request)
+    for (const { temporary_block_id: temporary, block_id: realId } of result.block_id_relations ?? []) {
+      const node = byId.get(temporary)
+      if (node) this.created.set(temporary, { realId, node })
     }
-  }
-
-  /** A subtree over 1000 blocks: a table grows row by row; any other block gets its children in later calls. */
-  private async insertLarge(parentId: string, index: number, node: TreeNode): Promise<void> {
-    if (node.block.block_type === BlockType.table) return this.insertTable(parentId, index, node)
-    let size = 1
-    let k = 0
-    while (k < node.children.length && size + subtreeSize(node.children[k]!) <= DOCX_LIMITS.createDescendants) {
-      size += subtreeSize(node.children[k]!)
-      k++
-    }
-    await this.createDescendants(parentId, index, [{ ...node, children: node.children.slice(0, k) }])
-    const realId = this.realId(node.id)
-    if (!realId) throw new Error(`no block id came back for ${node.id}`)
-    await this.insert(realId, k, node.children.slice(k))
-  }
-
-  /**
-   * Large tables (https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview):
-   * create the table with as many rows as fit in one descendant call, then add the other rows with
-   * insert_table_row and fill them (addRows).
-   */
-  private async insertTable(parentId: string, index: number, table: TreeNode): Promise<void> {
-    const property = (table.block.table as { property: { row_size: number; column_size: number } }).property
-    const rows = property.row_size
-    const cols = property.column_size
-    if (table.children.length !== rows * cols) throw new Error(`table ${table.id}: ${table.children.length} cells for ${rows}×${cols}`)
-    const rowSize = (r: number) => table.children.slice(r * cols, (r + 1) * cols).reduce((s, c) => s + subtreeSize(c), 0)
-    let first = 0
-    let size = 1
-    while (first < rows && size + rowSize(first) <= DOCX_LIMITS.createDescendants) size += rowSize(first++)
-    if (first === 0) throw new Error('one table row holds more than 1000 blocks')
-    const head: TreeNode = {
-      ...table,
-      block: { ...table.block, table: { ...(table.block.table as object), property: { ...property, row_size: first } } },
-      children: table.children.slice(0, first * cols),
-    }
-    await this.createDescendants(parentId, index, [head])
-    const tableId = this.realId(table.id)!
-    const inserts: { row: number; cells: TreeNode[] }[] = []
-    for (let r = first; r < rows; r++) inserts.push({ row: r, cells: table.children.slice(r * cols, (r + 1) * cols) })
-    await this.addRows(tableId, cols, inserts)
   }
 
   /**
@@ -552,7 +515,7 @@ class Writer {
         const cell = actual.children[row * cols + c]
         const want = cells[c]!
         if (!cell) throw new Error(`table ${tableId}: cell (${row}, ${c}) missing after insert_table_row`)
-        this.created.set(want.id, { realId: cell.id, node: want })
+        this.created.set(want.block.block_id, { realId: cell.block.block_id, node: want })
         const plan = planDiff(cell, want.children, this.fp)
         for (const op of plan.structural) await this.structural(op)
         for (const p of plan.patches) this.pending.push({ block_id: p.blockId, ...p.update } as BatchUpdateRequest)

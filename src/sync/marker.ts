@@ -16,6 +16,7 @@
 // https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/block-data-structure); readMarker accepts
 // both the encoded and the decoded form, whichever the server hands back.
 import { type Block, BlockType, type DescendantRequest, type TextElement } from '../blocks/model.js'
+import type { Fingerprints, TreeNode } from './block-diff.js'
 
 export interface Provenance {
   /** The source file's path in the repository (POSIX), e.g. "docs/guide.md". */
@@ -26,6 +27,16 @@ export interface Provenance {
   contentHash: string
   /** file_token → content hash of the local asset uploaded into that token (only images we uploaded). */
   images?: Record<string, string>
+}
+
+/**
+ * The marker's content hash of a body: 32 hex digits over the fingerprints of its blocks, which are built from
+ * the one canonical form (src/blocks/canonical.ts) plus each image's asset hash. So a body Feishu hands back
+ * with its own defaults and a person's comments, resized images or widened columns hashes like the body we
+ * wrote, and "edited in Feishu" means a change to something we control.
+ */
+export function contentHashOf(fingerprints: Fingerprints, body: TreeNode[]): string {
+  return fingerprints.list(body).slice(0, 32)
 }
 
 export const MARKER_HASH_PARAM = 'feishu_wiki_sync'

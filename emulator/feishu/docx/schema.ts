@@ -331,6 +331,8 @@ export function defaultStyle(type: number): Record<string, unknown> {
   if (type === PAGE) return { align: 1 }
   if (type === CODE) return { language: 1, wrap: false }
   if (type === TODO) return { align: 1, done: false, folded: false }
+  // The one current recorded quote (feishu-docx case3) has no style at all.
+  if (type === QUOTE) return {}
   return { align: 1, folded: false }
 }
 
@@ -392,7 +394,8 @@ export function validateWriteBlock(input: unknown, where: string, api: 'children
     checkElementKinds(type, elements, w)
     const style = 'style' in body ? validateStyle(body.style, type, w) : {}
     // validated style values are all primitives, so a shallow copy is a full copy
-    payload = { elements, style: { ...defaultStyle(type), ...style } }
+    const stored = { ...defaultStyle(type), ...style }
+    payload = Object.keys(stored).length > 0 ? { elements, style: stored } : { elements }
   } else {
     payload = validateOtherPayload(type, body, w)
   }
@@ -420,7 +423,10 @@ function validateOtherPayload(type: number, body: Record<string, unknown>, w: st
       if ('border_color' in body) intIn(body.border_color, 1, 7, `${w}.border_color`)
       if ('text_color' in body) intIn(body.text_color, 1, 7, `${w}.text_color`)
       if ('emoji_id' in body) str(body.emoji_id, `${w}.emoji_id`)
-      return { ...body }
+      // The server picks an emoji when none is sent: every recorded callout has one (feishu-docx case3: "bulb",
+      // "bulb", "tada") and the default is the light bulb (larksuite/cli issue #80; larksuite/cli lark-doc-xml.md
+      // reference: "💡(默认)"). GUESSES.md, read shape.
+      return { emoji_id: DEFAULT_CALLOUT_EMOJI, ...body }
     case IMAGE: {
       for (const k of ['token', 'width', 'height']) {
         // "The token cannot be set at creation" (larksuite/openclaw-lark src/tools/oapi/drive/doc-media.ts): upload to the block, then replace_image.
@@ -428,13 +434,16 @@ function validateOtherPayload(type: number, body: Record<string, unknown>, w: st
       }
       checkKeys(body, ['align', 'caption'], w)
       if ('align' in body) intIn(body.align, 1, 3, `${w}.align`)
+      // An empty image reads back 100×100 with an empty token (a recorded create answer:
+      // shengbinxu/Feishu-MCP doc/feishu_doc.md, "创建图片 Block"); replace_image sets the real ones.
+      const empty = { width: DEFAULT_EMPTY_IMAGE_SIZE, height: DEFAULT_EMPTY_IMAGE_SIZE, token: '' }
       if ('caption' in body) {
         if (!isObject(body.caption)) throw invalid(`${w}.caption must be an object`)
         checkKeys(body.caption, ['content'], `${w}.caption`)
         if ('content' in body.caption) str(body.caption.content, `${w}.caption.content`)
-        return { ...body, caption: { ...body.caption } }
+        return { ...empty, ...body, caption: { ...body.caption } }
       }
-      return { ...body }
+      return { ...empty, ...body }
     }
     case TABLE: {
       if ('cells' in body) throw invalid(`${w}.cells is read-only: cells are created with the table`)
@@ -473,6 +482,12 @@ function validateOtherPayload(type: number, body: Record<string, unknown>, w: st
       throw new DocxError(1770029, `block not support to create: block_type ${type}`)
   }
 }
+
+/** callout.emoji_id the server chooses when none is sent (see validateOtherPayload). */
+export const DEFAULT_CALLOUT_EMOJI = 'bulb'
+
+/** image width/height of an image block before replace_image. */
+const DEFAULT_EMPTY_IMAGE_SIZE = 100
 
 /** Column width the server reports when none was given (official batch_update response example; case2). */
 export const DEFAULT_COLUMN_WIDTH = 100

@@ -385,7 +385,15 @@ export class DocumentStore {
     return renderDocument(doc.id, (id) => doc.blocks.get(id))
   }
 
-  /** A whole-block comment (as a reader would add in the UI). The block reads back with `comment_ids`. */
+  // Person-side edits: what a reader does in the Feishu UI, not through the API. Each bumps the revision (the
+  // document changed) but not editCount (no API write was made). The HTTP layer's `person` helpers also mark
+  // the wiki node as edited (obj_edit_time).
+
+  /**
+   * A comment on a whole block, as a reader adds it in the UI. The block reads back with `comment_ids`, and on a
+   * text block every text_run carries the id in `text_element_style.comment_ids` too, as in the recorded
+   * document feishu-docx case3 (block HceVdxtnZodQB6xCKV9cNLMUnod: the id on the block and on its runs).
+   */
   addComment(documentId: string, blockId: string, text: string): string {
     const doc = this.doc(documentId)
     const node = this.node(doc, blockId)
@@ -393,7 +401,39 @@ export class DocumentStore {
     const commentId = String(7_300_000_000_000_000_000n + BigInt(++this.commentCounter))
     doc.comments.set(commentId, { commentId, blockId, text, createdAt: this.clock.now(), seq: this.commentCounter })
     node.comments = [...node.comments, commentId]
+    if (S.isTextType(node.type) && Array.isArray(node.payload.elements)) {
+      const elements = (node.payload.elements as Record<string, unknown>[]).map((element) => {
+        const run = element.text_run as { content: string; text_element_style?: Record<string, unknown> } | undefined
+        if (!run) return element
+        const style = run.text_element_style ?? {}
+        const ids = Array.isArray(style.comment_ids) ? (style.comment_ids as string[]) : []
+        return { text_run: { ...run, text_element_style: { ...style, comment_ids: [...ids, commentId] } } }
+      })
+      node.payload = S.deepFreeze({ ...node.payload, elements })
+    }
+    doc.revision += 1
     return commentId
+  }
+
+  /** A reader drags an image's corner: its pixel width and height change (nothing else does). */
+  resizeImage(documentId: string, blockId: string, width: number, height: number): void {
+    const doc = this.doc(documentId)
+    const node = this.node(doc, blockId)
+    if (node.type !== S.IMAGE) throw new Error(`resizeImage: ${blockId} is a ${node.key} block, not an image`)
+    node.payload = S.deepFreeze({ ...node.payload, width, height })
+    doc.revision += 1
+  }
+
+  /** A reader drags a table's column border: `property.column_width[column]` changes. */
+  resizeColumn(documentId: string, tableId: string, column: number, width: number): void {
+    const doc = this.doc(documentId)
+    const node = this.node(doc, tableId)
+    const { cols, property } = this.tableOf(node, 'resizeColumn')
+    if (!isInt(column) || column < 0 || column >= cols) throw new Error(`resizeColumn: column ${column} is outside 0..${cols - 1}`)
+    const widths = Array.isArray(property.column_width) ? [...(property.column_width as number[])] : new Array<number>(cols).fill(S.DEFAULT_COLUMN_WIDTH)
+    widths[column] = width
+    node.payload = S.deepFreeze({ ...node.payload, property: { ...property, column_width: widths } })
+    doc.revision += 1
   }
 
   /** Live comments in the order they were made. A comment goes away with its block (see README.md). */
@@ -934,6 +974,9 @@ export class DocumentStore {
     }
     const { token: _t, width: _w, height: _h, ...rest } = node.payload as Record<string, unknown>
     const image: Record<string, unknown> = {
+      // Centred unless the client said otherwise: every current recorded image reads back `align: 2`
+      // (feishu-docx case3, 5 of 5; xingfuyumin/feishu-docx's recorded wiki, 8 of 8). GUESSES.md, read shape.
+      align: IMAGE_ALIGN_DEFAULT,
       ...rest,
       token,
       width: (arg.width as number | undefined) ?? relation.width ?? DEFAULT_IMAGE_SIZE,
@@ -946,3 +989,5 @@ export class DocumentStore {
 
 /** Width/height reported for an image when neither replace_image nor the upload said (a guess; GUESSES.md). */
 const DEFAULT_IMAGE_SIZE = 100
+/** `image.align` after replace_image when none was sent: 2, centre (recorded; see opReplaceImage). */
+const IMAGE_ALIGN_DEFAULT = 2

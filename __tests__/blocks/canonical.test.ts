@@ -1,11 +1,16 @@
-// The canonical form of a block subtree is the same for what we write and for what the server returns for it,
-// and different as soon as something a reader sees differs.
+// The one canonical form (src/blocks/canonical.ts): the same for what we write and for what the server returns
+// for it, different as soon as something we control differs, and blind to everything we do not control.
 import { describe, expect, it } from 'vitest'
 import { fnv1a64 } from '../../src/blocks/hash.js'
 import type { Block, BlockNode, DescendantRequest } from '../../src/blocks/model.js'
-import { blockFingerprint, canonicalJson, normalizeBlock } from '../../src/blocks/normalize.js'
+import { blockFingerprint, CONTROLLED, canonicalBlock, canonicalJson, canonicalKey, canonicalTree } from '../../src/blocks/canonical.js'
 import { parseDocumentBlocks, requestToTree } from '../../src/blocks/tree.js'
 import { convertMarkdown } from '../../src/markdown/index.js'
+import { PAYLOAD_KEY, TEXT_BLOCK_TYPES } from '../../src/blocks/model.js'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const HANDBOOK = join(import.meta.dirname, '..', 'fixtures', 'handbook')
 
 const RICH = `Intro with **bold**, *italic*, \`code\`, a [link](https://example.com/a?b=c) and $x^2$.
 
@@ -82,19 +87,19 @@ function asServerReturnsIt(request: DescendantRequest): Block[] {
   return [page, ...blocks]
 }
 
-describe('normalizeBlock / blockFingerprint', () => {
+describe('canonicalTree / blockFingerprint', () => {
   const request = convertMarkdown(RICH, { path: 'docs/page.md' }).blocks
   const written = requestToTree(request)
 
   it('what we write and what the server returns for it compare equal, block by block', () => {
     const read = parseDocumentBlocks(asServerReturnsIt(request)).children
-    expect(read.map(normalizeBlock)).toEqual(written.map(normalizeBlock))
+    expect(read.map(canonicalTree)).toEqual(written.map(canonicalTree))
     expect(read.map(blockFingerprint)).toEqual(written.map(blockFingerprint))
   })
 
   it('drops ids, read-only fields and server defaults', () => {
     const read = parseDocumentBlocks(asServerReturnsIt(request))
-    const json = canonicalJson(read.children.map(normalizeBlock))
+    const json = canonicalJson(read.children.map(canonicalTree))
     for (const field of ['block_id', 'parent_id', 'comment_ids', 'merge_info', 'cells', 'column_width', 'token', 'emoji_id', 'sequence', 'folded', 'wrap', '"align":1', 'false']) {
       expect(json).not.toContain(field)
     }
@@ -134,6 +139,100 @@ describe('normalizeBlock / blockFingerprint', () => {
   it('an empty run and no run are the same text', () => {
     const text = (elements: unknown[]): BlockNode => ({ block: { block_type: 2, text: { elements } }, children: [] })
     expect(blockFingerprint(text([{ text_run: { content: '' } }]))).toBe(blockFingerprint(text([])))
+  })
+})
+
+describe('compare what we control', () => {
+  const request = convertMarkdown(RICH, { path: 'docs/page.md' }).blocks
+  const blockOf = (type: number) => structuredClone(request.descendants.find((block) => block.block_type === type)!)
+
+  it('a field we never send never makes a block changed', () => {
+    const unchanged: [string, number, (block: Block) => void][] = [
+      ['image align, pixel size, scale and token (read back: case3, xingfuyumin/feishu-docx)', 27, (b) => (b.image = { align: 2, width: 2840, height: 1710, scale: 0.5, token: 'boxcnX' })],
+      ['a person resized the image', 27, (b) => (b.image = { align: 2, width: 400, height: 241, token: 'boxcnX' })],
+      ['callout emoji_id chosen by the server', 19, (b) => ((b.callout as Record<string, unknown>).emoji_id = 'bulb')],
+      ['column widths (a person resized a column)', 31, (b) => ((b.table as { property: Record<string, unknown> }).property.column_width = [100, 377])],
+      ['merge_info and cells', 31, (b) => Object.assign(b.table as object, { cells: ['c1'], property: { ...(b.table as { property: object }).property, merge_info: [{ row_span: 1, col_span: 1 }] } })],
+      ['text style defaults and folding', 2, (b) => ((b.text as { style?: object }).style = { align: 1, folded: true, wrap: false, indentation_level: 'NoIndent' })],
+      ['comment ids on the block and on a run', 2, (b) => {
+        b.comment_ids = ['7278362223330754564']
+        const run = (b.text as { elements: { text_run?: { text_element_style?: Record<string, unknown> } }[] }).elements[0]!.text_run!
+        run.text_element_style = { ...run.text_element_style, comment_ids: ['7278362223330754564'] }
+      }],
+      ['ordered sequence', 13, (b) => ((b.ordered as { style?: object }).style = { sequence: '3' })],
+      ['a field Feishu adds tomorrow, at every level', 19, (b) => Object.assign(b, { revision_hint: 7, callout: { ...(b.callout as object), shadow: true } })],
+      ['an inline style field Feishu adds tomorrow', 2, (b) => {
+        const run = (b.text as { elements: { text_run?: { text_element_style?: Record<string, unknown> } }[] }).elements[0]!.text_run!
+        run.text_element_style = { ...run.text_element_style, font_size: 14 }
+      }],
+    ]
+    for (const [name, type, change] of unchanged) {
+      const written = blockOf(type)
+      const read = structuredClone(written)
+      change(read)
+      expect(canonicalKey(read), name).toBe(canonicalKey(written))
+    }
+  })
+
+  it('a field we send that reads back different makes the block changed', () => {
+    const changed: [string, number, (block: Block) => void][] = [
+      ['callout border colour', 19, (b) => ((b.callout as { border_color: number }).border_color = 2)],
+      ['a cell text alignment', 2, (b) => ((b.text as { style?: object }).style = { align: 3 })],
+      ['code language', 14, (b) => ((b.code as { style: { language: number } }).style.language = 1)],
+      ['a highlighted run', 2, (b) => {
+        const run = (b.text as { elements: { text_run?: { text_element_style?: Record<string, unknown> } }[] }).elements[0]!.text_run!
+        run.text_element_style = { ...run.text_element_style, background_color: 5 }
+      }],
+      ['header row', 31, (b) => ((b.table as { property: Record<string, unknown> }).property.header_row = false)],
+      ['an element a person added', 2, (b) => (b.text as { elements: unknown[] }).elements.push({ mention_user: { user_id: 'ou_1' } })],
+    ]
+    for (const [name, type, change] of changed) {
+      const written = blockOf(type)
+      const read = structuredClone(written)
+      change(read)
+      expect(canonicalKey(read), name).not.toBe(canonicalKey(written))
+    }
+  })
+
+  it('every field the converter emits is one the canonical form compares', () => {
+    const sources = [RICH, ...readdirSync(HANDBOOK, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => readFileSync(join(HANDBOOK, f), 'utf8'))]
+    const emitted = new Set<string>()
+    for (const source of sources) {
+      for (const block of convertMarkdown(source, { path: 'docs/page.md' }).blocks.descendants) {
+        const key = PAYLOAD_KEY[block.block_type]!
+        const payload = block[key] as Record<string, unknown>
+        for (const field of Object.keys(payload)) emitted.add(`${key}.${field}`)
+        if (TEXT_BLOCK_TYPES.has(block.block_type)) {
+          for (const field of Object.keys((payload.style as object | undefined) ?? {})) emitted.add(`style.${field}`)
+          for (const element of payload.elements as Record<string, { text_element_style?: object }>[]) {
+            for (const [kind, body] of Object.entries(element)) {
+              emitted.add(`element.${kind}`)
+              for (const field of Object.keys(body.text_element_style ?? {})) emitted.add(`elementStyle.${field}`)
+            }
+          }
+        }
+        if (block.block_type === 31) for (const field of Object.keys((payload.property as object) ?? {})) emitted.add(`property.${field}`)
+      }
+    }
+    const compared = new Set([
+      ...Object.keys(CONTROLLED.textStyle).map((f) => `style.${f}`),
+      ...Object.keys(CONTROLLED.elementStyle).map((f) => `elementStyle.${f}`),
+      ...Object.keys(CONTROLLED.callout).map((f) => `callout.${f}`),
+      ...Object.keys(CONTROLLED.tableProperty).map((f) => `property.${f}`),
+      'table.property',
+      'element.text_run',
+      'element.equation',
+      ...[...TEXT_BLOCK_TYPES].flatMap((t) => [`${PAYLOAD_KEY[t]}.elements`, `${PAYLOAD_KEY[t]}.style`]),
+    ])
+    expect([...emitted].filter((field) => !compared.has(field)).sort()).toEqual([])
+    // The corpus really exercises what the table lists.
+    for (const field of ['style.align', 'style.done', 'style.language', 'elementStyle.bold', 'elementStyle.link', 'callout.background_color', 'property.header_row']) {
+      expect(emitted.has(field), field).toBe(true)
+    }
+  })
+
+  it('an image compares by nothing but its type (its picture is compared by asset hash in the diff)', () => {
+    expect(canonicalBlock({ block_type: 27, image: { align: 2, width: 1, height: 1, token: 't' } })).toEqual({ block_type: 27, image: {} })
   })
 })
 
