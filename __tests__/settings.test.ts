@@ -40,6 +40,7 @@ describe('settings', () => {
       auth: 'user',
       mode: 'auto',
       onDelete: 'report',
+      onRemoteEdit: 'overwrite',
       dryRun: false,
       failOnError: true,
       baseUrl: 'https://open.feishu.cn',
@@ -61,8 +62,8 @@ describe('settings', () => {
   })
 
   it('reports every problem at once, each naming its input', () => {
-    const problems = problemsOf({ mode: 'often', 'on-delete': 'burn', 'dry-run': 'maybe', 'secret-name': 'GITHUB_X', 'base-url': 'ftp://x' })
-    expect(problems.sort()).toEqual(['base-url', 'dry-run', 'mode', 'on-delete', 'secret-name'])
+    const problems = problemsOf({ mode: 'often', 'on-delete': 'burn', 'on-remote-edit': 'merge', 'dry-run': 'maybe', 'secret-name': 'GITHUB_X', 'base-url': 'ftp://x' })
+    expect(problems.sort()).toEqual(['base-url', 'dry-run', 'mode', 'on-delete', 'on-remote-edit', 'secret-name'])
   })
 
   it.each(['GITHUB_TOKEN', '1ABC', 'HAS-DASH', 'has space'])('rejects secret name %j', (name) => {

@@ -83,11 +83,11 @@ export const PNG_1X1 = Buffer.from(
  * at most), a few index.md pages, and the usual mix of content. Cross-links point at other files of the tree
  * by relative path, so the engine must resolve them to wiki URLs.
  */
-export function generateDocsTree(count = 200, seed = 20260101): GeneratedTree {
+export function generateDocsTree(count = 200, seed = 20260101, sections = 8): GeneratedTree {
   const w = new Writer(prng(seed))
   // Lay out the folders first, then deal the files into them.
   const folders: string[] = ['docs']
-  const sections = 8
+  if (sections > TOPICS.length) throw new Error(`at most ${TOPICS.length} sections`)
   for (let s = 0; s < sections; s++) {
     const top = `docs/${String(s + 1).padStart(2, '0')}-${TOPICS[s]!.toLowerCase()}`
     folders.push(top)

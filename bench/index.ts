@@ -5,6 +5,11 @@
 //   full_publish        a generated 200-doc tree into an empty parent, against the rate-limit lower bound
 //   noop_resync         the same tree again with nothing changed (must write nothing)
 //   one_paragraph_edit  one paragraph edited in a generated ~1,000-block document (writes, kept block ids)
+//   cost_200            on the 200-doc world after the full publish: calls of a no-op `all` run, a one-file push,
+//                       a run after a person's edit, and the runs after the sync state was lost (bench/cost.ts)
+//   monthly_calls_200   30 × the no-op run + 150 × the one-file push (a month of daily runs and 5 pushes a day)
+//   full_publish_2000   a 2,000-doc tree in ~40 folders beside 200 pages another person made, against its bound
+//   cost_2000           the cost figures on that world
 //   converter           bench/converter.ts (MB/s of Markdown → blocks, and its ratio to the bare parse)
 //   cold_start_ms       median spawn-to-exit of `node dist/index.js` stopping at an input error, no network
 //   bundle_bytes        size of dist/index.js
@@ -18,6 +23,7 @@ import { repoRoot } from '../emulator/action-runner.js'
 import { type DocumentShape, callsPerRoute, lowerBound, minimumPublishCalls, windowTimes } from './bound.js'
 import { measureColdStart } from './cold-start.js'
 import { generateDocsTree, generateLargeDoc } from './generate.js'
+import { type CostFigures, measureCost, monthlyCalls } from './cost.js'
 import { type BenchWorld, isContentRead, isContentWrite, startBenchWorld } from './world.js'
 
 interface Options {
@@ -27,6 +33,8 @@ interface Options {
   docs: number
   coldRuns: number
   only?: Set<string>
+  largeDocs: number
+  largeScale: number
 }
 
 export interface BenchResults {
@@ -36,12 +44,16 @@ export interface BenchResults {
   converter: { mb_per_s: number; ratio_to_parse: number }
   cold_start_ms: number
   bundle_bytes: number
+  cost_200?: CostFigures
+  monthly_calls_200?: number
+  full_publish_2000?: { docs: number; foreign_pages: number; seconds: number; lower_bound_seconds: number; ratio: number; throttled: number; scale: number }
+  cost_2000?: CostFigures
   node: string
   machine: string
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { scale: 2, latencyMs: 40, docs: 200, coldRuns: 15 }
+  const options: Options = { scale: 2, latencyMs: 40, docs: 200, coldRuns: 15, largeDocs: 2000, largeScale: 10 }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     const value = () => {
@@ -55,8 +67,10 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--docs') options.docs = Number(value())
     else if (arg === '--cold-runs') options.coldRuns = Number(value())
     else if (arg === '--only') options.only = new Set(value().split(','))
+    else if (arg === '--large-docs') options.largeDocs = Number(value())
+    else if (arg === '--large-scale') options.largeScale = Number(value())
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--json <file>] [--scale 2] [--latency-ms 40] [--docs 200] [--cold-runs 15] [--only full,noop,edit,converter,cold]')
+      console.log('npm run bench -- [--json <file>] [--scale 2] [--latency-ms 40] [--docs 200] [--cold-runs 15] [--only full,noop,cost,large,edit,converter,cold] [--large-docs 2000] [--large-scale 10]')
       process.exit(0)
     } else throw new Error(`unknown argument ${arg}`)
   }
@@ -144,9 +158,65 @@ async function benchPublish(options: Options, results: Partial<BenchResults>, de
           .join(', ')}; throttled ${again.throttled}; unchanged ${again.run.outputs.unchanged}`,
       )
     }
+    if (!options.only || options.only.has('cost')) {
+      results.cost_200 = await measureCost(world, tree, new Set(), log)
+      results.monthly_calls_200 = monthlyCalls(results.cost_200)
+      details.push(costDetails('cost_200', results.cost_200))
+    }
   } finally {
     await world.close()
   }
+}
+
+/** The 2,000-doc world: ~40 folders, 200 pages another person made under the parent; full publish, then costs. */
+async function benchLarge(options: Options, results: Partial<BenchResults>, details: string[]): Promise<void> {
+  const tree = generateDocsTree(options.largeDocs, 20260102, 10)
+  log(`full_publish_2000: ${tree.docs} Markdown files in ${tree.folders} folders; scale ${options.largeScale}, latency ${options.latencyMs} ms`)
+  const world = await startBenchWorld({ scale: options.largeScale, latencyMs: options.latencyMs })
+  try {
+    const { feishu, spaceId } = world.seeded
+    const foreign = new Set<string>()
+    for (let i = 0; i < 200; i++) {
+      foreign.add(feishu.createNode(spaceId, { title: `Team notes ${i + 1}`, parentNodeToken: world.parentNode, creator: 'someone-else' }).obj_token)
+    }
+    world.writeFiles(tree.files)
+    const first = await world.run()
+    if (first.run.exitCode !== 0) throw new Error(`the 2,000-doc publish failed (exit ${first.run.exitCode}):\n${first.run.stdout.slice(-4000)}`)
+    const { nodes, documents } = await documentShapes(world)
+    const ours = documents.filter((d) => !foreign.has(d.documentId))
+    const minimum = minimumPublishCalls(nodes - foreign.size, ours)
+    const bound = lowerBound(minimum.perRoute, minimum.perDocument, options.latencyMs)
+    results.full_publish_2000 = {
+      docs: tree.docs,
+      foreign_pages: foreign.size,
+      seconds: round(first.seconds, 1),
+      lower_bound_seconds: round(bound.seconds, 1),
+      ratio: round(first.seconds / bound.seconds, 3),
+      throttled: first.throttled,
+      scale: options.largeScale,
+    }
+    details.push(
+      `full_publish_2000: ${nodes - foreign.size} wiki pages of ours beside ${foreign.size} of another person; ${first.feishuCalls.length} Feishu calls, ` +
+        `${first.throttled} throttled; binding window ${bound.binding.window} (${bound.binding.calls} calls → ${bound.binding.seconds} s); ` +
+        `reads of the other person's pages: ${first.feishuCalls.filter((c) => c.method === 'GET' && [...foreign].some((d) => c.path.includes(d))).length}`,
+    )
+    results.cost_2000 = await measureCost(world, tree, foreign, log)
+    details.push(costDetails('cost_2000', results.cost_2000))
+  } finally {
+    await world.close()
+  }
+}
+
+function costDetails(name: string, c: CostFigures): string {
+  const f = (r: { calls: number; listing_calls: number; docx_reads: number; writes: number; foreign_reads: number }) =>
+    `${r.calls} calls (${r.listing_calls} listing, ${r.docx_reads} docx reads, ${r.writes} writes, ${r.foreign_reads} reads of others' pages)`
+  return [
+    `${name}:`,
+    `  no-op all run: ${f(c.noop_all)}`,
+    `  one-file push: ${f(c.one_file_push)}; ${c.one_file_push.calls_besides_writes} besides its writes`,
+    `  after a person edited one page: ${f(c.after_person_edit)}; reported in the summary: ${c.after_person_edit.reported}`,
+    `  after the state was lost: ${f(c.after_lost_state)}; the run after: ${f(c.after_lost_state_second)}`,
+  ].join('\n')
 }
 
 async function benchEdit(options: Options, results: Partial<BenchResults>, details: string[]): Promise<void> {
@@ -217,6 +287,37 @@ function table(results: BenchResults, measured: Partial<BenchResults>): string {
     ['cold_start_ms', 'cold_start_ms', `${results.cold_start_ms}`, '≤ 300', results.cold_start_ms <= 300 ? 'ok' : 'MISSED'],
     ['bundle_bytes', 'bundle_bytes', `${results.bundle_bytes}`, '≤ 2 MB', results.bundle_bytes <= 2 * 1024 * 1024 ? 'ok' : 'MISSED'],
   ]
+  const c2 = results.cost_200
+  const c20 = results.cost_2000
+  const l = results.full_publish_2000
+  const ok = (b: boolean) => (b ? 'ok' : 'MISSED')
+  if (c2) {
+    all.push(
+      ['cost_200', 'cost_200.noop_all.calls', `${c2.noop_all.calls}`, `≤ listing ${c2.noop_all.listing_calls} + 5`, ok(c2.noop_all.calls <= c2.noop_all.listing_calls + 5)],
+      ['cost_200', 'cost_200.noop_all.docx_reads', `${c2.noop_all.docx_reads}`, '1 (the state page)', ok(c2.noop_all.docx_reads <= 1)],
+      ['cost_200', 'cost_200.one_file_push.calls', `${c2.one_file_push.calls}`, '', ''],
+      ['cost_200', 'cost_200.after_person_edit.calls', `${c2.after_person_edit.calls}`, '', ''],
+      ['cost_200', 'cost_200.after_lost_state.calls', `${c2.after_lost_state.calls} then ${c2.after_lost_state_second.calls}`, '', ''],
+      ['monthly_calls_200', 'monthly_calls_200', `${results.monthly_calls_200}`, '≤ 3000', ok((results.monthly_calls_200 ?? Infinity) <= 3000)],
+    )
+  }
+  if (l) all.push(['full_publish_2000', 'full_publish_2000.ratio', `${l.ratio}`, '≤ 1.15', ok(l.ratio <= 1.15)])
+  if (c20) {
+    all.push(
+      ['cost_2000', 'cost_2000.noop_all.calls', `${c20.noop_all.calls}`, `≤ listing ${c20.noop_all.listing_calls} + 5`, ok(c20.noop_all.calls <= c20.noop_all.listing_calls + 5)],
+      ['cost_2000', 'cost_2000.noop_all.docx_reads', `${c20.noop_all.docx_reads}`, '1 (the state page)', ok(c20.noop_all.docx_reads <= 1)],
+      ['cost_2000', 'cost_2000.one_file_push.calls_besides_writes', `${c20.one_file_push.calls_besides_writes}`, '≤ 15', ok(c20.one_file_push.calls_besides_writes <= 15)],
+      ['cost_2000', 'cost_2000.after_person_edit.calls', `${c20.after_person_edit.calls}`, '', ''],
+      ['cost_2000', 'cost_2000.after_lost_state.calls', `${c20.after_lost_state.calls} then ${c20.after_lost_state_second.calls}`, '', ''],
+      [
+        'cost_2000',
+        'cost_2000 reads of others\' pages',
+        `${c20.noop_all.foreign_reads + c20.one_file_push.foreign_reads + c20.after_person_edit.foreign_reads + c20.after_lost_state.foreign_reads}`,
+        '= 0',
+        ok(c20.noop_all.foreign_reads + c20.one_file_push.foreign_reads + c20.after_person_edit.foreign_reads + c20.after_lost_state.foreign_reads === 0),
+      ],
+    )
+  }
   const rows = all.map(([section, ...row]): [string, string, string, string] =>
     measured[section] === undefined ? [row[0], 'not run', row[2], ''] : row,
   )
@@ -244,6 +345,7 @@ async function main(): Promise<void> {
     details.push(`cold_start: median ${cold.medianMs} ms, min ${cold.minMs}, max ${cold.maxMs} over ${cold.samples.length} spawns (exit 2, no network)`)
   }
   if (want('full') || want('noop')) await benchPublish(options, results, details)
+  if (want('large')) await benchLarge(options, results, details)
   if (want('edit')) await benchEdit(options, results, details)
   if (want('converter')) await benchConverter(results, details)
 
@@ -254,6 +356,9 @@ async function main(): Promise<void> {
     converter: results.converter ?? { mb_per_s: 0, ratio_to_parse: 0 },
     cold_start_ms: results.cold_start_ms ?? 0,
     bundle_bytes: fs.statSync(bundle).size,
+    ...(results.cost_200 ? { cost_200: results.cost_200, monthly_calls_200: results.monthly_calls_200 } : {}),
+    ...(results.full_publish_2000 ? { full_publish_2000: results.full_publish_2000 } : {}),
+    ...(results.cost_2000 ? { cost_2000: results.cost_2000 } : {}),
     node: process.version,
     machine: machine(),
   }

@@ -103,7 +103,7 @@ export async function startBenchWorld(options: { scale: number; latencyMs: numbe
 
 /** Feishu wiki, docx and drive calls that change something (the token refresh is not one). */
 export function isContentWrite(call: RecordedCall): boolean {
-  return call.method !== 'GET' && /^(wiki|docx|drive)\./.test(call.route)
+  return call.method !== 'GET' && /^(wiki|docx|drive)\./.test(call.route) && call.route !== 'drive.v1.meta.batchQuery'
 }
 
 export function isContentRead(call: RecordedCall): boolean {

@@ -7,6 +7,8 @@ import { LineCounter, isMap, isNode, isSeq, parseDocument } from 'yaml'
 export type AuthMode = 'user' | 'app'
 export type SyncMode = 'auto' | 'changed' | 'all' | 'rotate-only' | 'check'
 export type OnDelete = 'report' | 'archive' | 'delete'
+/** A page of the action's edited in Feishu since its last write: overwrite it, keep it (reported), or fail the step. */
+export type OnRemoteEdit = 'overwrite' | 'keep' | 'fail'
 
 export interface SecretSettings {
   name: string
@@ -52,6 +54,7 @@ export interface Settings {
   readonly failOnWarning: boolean
   readonly baseUrl: string
   readonly onDelete: OnDelete
+  readonly onRemoteEdit: OnRemoteEdit
   readonly failOnError: boolean
   readonly githubApiUrl: string
   readonly githubServerUrl: string
@@ -123,6 +126,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   // mode: check reads the docs and nothing else: no secret, no token, no network.
   const check = mode === 'check'
   const onDelete = oneOf<OnDelete>('on-delete', ['report', 'archive', 'delete'], 'report')
+  const onRemoteEdit = oneOf<OnRemoteEdit>('on-remote-edit', ['overwrite', 'keep', 'fail'], 'overwrite')
   const dryRun = bool('dry-run', false)
   const failOnError = bool('fail-on-error', true)
   const failOnWarning = bool('fail-on-warning', false)
@@ -202,6 +206,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     failOnWarning,
     baseUrl,
     onDelete,
+    onRemoteEdit,
     failOnError,
     githubApiUrl,
     githubServerUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),

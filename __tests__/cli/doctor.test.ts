@@ -114,7 +114,8 @@ describe('doctor', () => {
     expect(r.stdout).toContain("[ok]       Workflow .github/workflows/sync.yml:12: Concurrency group 'feishu-wiki-sync' with cancel-in-progress: false.")
     expect(r.stdout).toContain("[ok]       Wiki space: 'Handbook'")
     expect(r.stdout).toContain(`[ok]       Wiki parent node: ${parent} ('Engineering docs') is reachable in space ${w.spaceId}.`)
-    expect(r.stdout).toContain('0 failed, 0 warnings, 8 ok.')
+    expect(r.stdout).toContain('[ok]       Drive metadata: who edited a page in Feishu can be looked up (drive metas batch_query).')
+    expect(r.stdout).toContain('0 failed, 0 warnings, 9 ok.')
     // Doctor never called the token endpoint; the secret is untouched and still live.
     expect(w.feishu.server.callsTo(ROUTE.oauthToken)).toHaveLength(callsAfterAuth)
     expect(w.feishu.server.callsTo(ROUTE.oauthToken).every((c) => (c.body as Record<string, string>).grant_type === DEVICE_CODE_GRANT)).toBe(true)
@@ -196,6 +197,14 @@ describe('doctor', () => {
     const noAccess = await runCli(flags(w, ['--space-id', hidden]), io(w, clock, cwd))
     expect(noAccess.code, noAccess.all).toBe(0)
     expect(noAccess.stdout).toContain(`[warning]  Wiki: the app cannot see space ${hidden} (code 131006), so it could not be checked.`)
+
+    // The app lacks the drive scope: on-remote-edit cannot name who edited; a warning with the scope to add.
+    const parent = w.feishu.createNode(w.spaceId, { title: 'Docs home' }).node_token
+    w.feishu.server.inject({ route: ROUTE.metasBatchQuery, status: 400, body: { code: 99991672, msg: 'Access denied. One of the following scopes is required: [drive:drive.metadata:readonly]' } })
+    const noScope = await runCli(flags(w, ['--space-id', w.spaceId, '--parent-node', parent]), io(w, clock, cwd))
+    expect(noScope.code, noScope.all).toBe(0)
+    expect(noScope.stdout).toContain('[warning]  Drive metadata: who edited a page in Feishu cannot be looked up')
+    expect(noScope.stdout).toContain('drive:drive.metadata:readonly')
     noTokenCalls(w)
   })
 

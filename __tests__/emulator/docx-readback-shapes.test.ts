@@ -19,6 +19,12 @@ import { digest, type KeyPathDigest, keyPaths } from '../fixtures/readback/key-p
 const READBACK = path.join(import.meta.dirname, '..', 'fixtures', 'readback')
 const CORPUS = path.join(READBACK, 'corpus')
 
+/**
+ * case3 blocks added upstream by hand: their ids form a series no server makes (a quote, two texts without a
+ * style, a callout). Not evidence (GUESSES.md).
+ */
+const HAND_MADE = /^UmOpdkWQEoQJG2xTc6tcF1iHnm\d$/
+
 /** Block types with no recording anywhere: todo (17). Their shape is a guess (GUESSES.md). */
 const UNRECORDED = [17]
 
@@ -28,7 +34,11 @@ function recordings(): { name: string; current: boolean; types: KeyPathDigest }[
   const feishuDocx = [0, 1, 2, 3, 4].map((i) => ({
     name: `feishu-docx case${i}`,
     current: i >= 3,
-    types: digest([JSON.parse(fs.readFileSync(path.join(fixtures, `case${i}.raw.json`), 'utf8'))]),
+    types: digest([
+      (JSON.parse(fs.readFileSync(path.join(fixtures, `case${i}.raw.json`), 'utf8')) as { blocks: { block_id: string }[] }).blocks.filter(
+        (block) => !HAND_MADE.test(block.block_id),
+      ),
+    ]),
   }))
   const xingfuyumin = JSON.parse(fs.readFileSync(path.join(READBACK, 'xingfuyumin-feishu-docx.keys.json'), 'utf8')) as {
     added_by_the_tool: Record<string, string>

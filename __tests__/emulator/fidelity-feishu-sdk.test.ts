@@ -4,6 +4,7 @@
 // Every SDK request must also pass the official request schemas (`schemaViolations` stays empty).
 import * as lark from '@larksuiteoapi/node-sdk'
 import { afterEach, describe, expect, it } from 'vitest'
+import { manualClock } from '../../emulator/core/clock.js'
 import { type FeishuEmulator, ROUTE, startFeishuEmulator } from '../../emulator/feishu/index.js'
 
 const APP = { appId: 'cli_emulator', appSecret: 'emulator-app-secret' }
@@ -283,5 +284,53 @@ describe('official SDK: docx and drive', () => {
     expect([tooMany.status, tooMany.data.code]).toEqual([400, 99992402])
     // The over-long request is a documented limit, not a schema violation of the SDK: clear it for the check.
     e.schemaViolations.length = 0
+  })
+})
+
+describe('official SDK: what the listing and drive metas say about who made and who edited a page', () => {
+  it('listing fields per identity; every document edit moves obj_edit_time; metas batch_query names the last editor', async () => {
+    const clock = manualClock(Date.UTC(2026, 11, 1))
+    const e = (emulator = await startFeishuEmulator({ clock }))
+    const spaceId = e.createSpace({ appIsMember: true, userIsMember: true })
+    const client = sdk(e)
+    const asUser = lark.withUserAccessToken(e.issueUserAccessToken())
+    // The app (tenant token, the SDK fetches it itself) and the user each create a page; a third person another.
+    const byApp = (await client.wiki.v2.spaceNode.create({ path: { space_id: spaceId }, data: { obj_type: 'docx', node_type: 'origin', title: 'By app' } })).data!.node!
+    const byUser = (await client.wiki.v2.spaceNode.create({ path: { space_id: spaceId }, data: { obj_type: 'docx', node_type: 'origin', title: 'By user' } }, asUser)).data!.node!
+    e.createNode(spaceId, { title: 'By someone else', creator: 'someone-else' })
+
+    const me = await client.authen.v1.userInfo.get({}, asUser)
+    const userId = me.data!.open_id!
+    const list = async () => (await client.wiki.v2.spaceNode.list({ path: { space_id: spaceId }, params: { page_size: 50 } })).data!.items!
+    const before = await list()
+    const fields = ['creator', 'owner', 'node_creator', 'obj_create_time', 'obj_edit_time', 'node_create_time', 'title', 'obj_token', 'node_token'] as const
+    for (const node of before) for (const f of fields) expect(typeof node[f], `${node.title}.${f}`).toBe('string')
+    const creators = before.map((n) => n.node_creator)
+    expect(new Set(creators).size).toBe(3) // app, user and the other person are three identities
+    expect(before.find((n) => n.title === 'By user')!.creator).toBe(userId)
+    expect(before.find((n) => n.title === 'By app')!.creator).not.toBe(userId)
+    expect(before[0]!.obj_edit_time).toMatch(/^\d{10}$/) // unix seconds as a string
+
+    // A write through the docx API by the user, then (later) a person's edit in the editor.
+    clock.advance(60_000)
+    await client.docx.v1.documentBlockChildren.create(
+      { path: { document_id: byApp.obj_token!, block_id: byApp.obj_token! }, data: { children: [{ block_type: 2, text: { elements: [{ text_run: { content: 'x' } }] } }] } },
+      asUser,
+    )
+    clock.advance(60_000)
+    e.personEdit(byUser.obj_token!)
+    const after = await list()
+    const edit = (title: string, nodes: typeof before) => Number(nodes.find((n) => n.title === title)!.obj_edit_time)
+    expect(edit('By app', after)).toBe(edit('By app', before) + 60)
+    expect(edit('By user', after)).toBe(edit('By user', before) + 120)
+    expect(edit('By someone else', after)).toBe(edit('By someone else', before))
+
+    const metas = await client.drive.v1.meta.batchQuery({
+      data: { request_docs: [byApp, byUser].map((n) => ({ doc_token: n.obj_token!, doc_type: 'docx' })) },
+    })
+    const byToken = new Map(metas.data!.metas!.map((m) => [m.doc_token, m]))
+    expect(byToken.get(byApp.obj_token!)).toMatchObject({ latest_modify_user: userId, latest_modify_time: String(edit('By app', after)) })
+    expect(byToken.get(byUser.obj_token!)!.latest_modify_user).not.toBe(userId)
+    expect(byToken.get(byUser.obj_token!)!.latest_modify_time).toBe(String(edit('By user', after)))
   })
 })

@@ -9,7 +9,7 @@ import {
   treeFromBlocks,
   treeFromDescendants,
   walkTree,
-} from '../../src/sync/block-diff.js'
+} from '../../src/sync/apply/block-diff.js'
 
 /** Canonical key for tests: the block without ids, children and read-only fields. */
 export const testKeys: DiffKeys = {

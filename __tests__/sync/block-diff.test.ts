@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Fingerprints, planDiff, type TreeNode } from '../../src/sync/block-diff.js'
-import { lcsPairs } from '../../src/sync/block-lcs.js'
+import { Fingerprints, planDiff, type TreeNode } from '../../src/sync/apply/block-diff.js'
+import { lcsPairs } from '../../src/sync/apply/block-lcs.js'
 import {
   bullet,
   callout,

@@ -1,9 +1,9 @@
-// The order of a run's node creates (src/sync/order.ts, used by apply.ts): parents before children, siblings in
+// The order of a run's node creates (src/sync/plan/order.ts, used by apply/run.ts): parents before children, siblings in
 // display order, and between parents, link targets first and pages nobody waits for last.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ROUTE } from '../../emulator/feishu/index.js'
 import { prng } from '../../bench/generate.js'
-import { type OrderPage, structureOrder } from '../../src/sync/order.js'
+import { type OrderPage, structureOrder } from '../../src/sync/plan/order.js'
 import { type PublishWorld, startPublishWorld } from './publish-helpers.js'
 
 const inOrder = (rank: Map<string, number>) => [...rank].sort((a, b) => a[1] - b[1]).map(([k]) => k)

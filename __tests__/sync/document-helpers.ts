@@ -5,7 +5,7 @@ import type { Block, DescendantRequest } from '../../src/blocks/model.js'
 import { type CallEvent, FeishuClient } from '../../src/feishu/client.js'
 import { createDocxApi, type DocxApi } from '../../src/feishu/docx.js'
 import { createMediaApi, type MediaApi } from '../../src/feishu/media.js'
-import type { AssetRef, DocumentConversion } from '../../src/sync/document.js'
+import type { AssetRef, DocumentConversion } from '../../src/sync/apply/document.js'
 
 export interface Harness {
   emu: FeishuEmulator

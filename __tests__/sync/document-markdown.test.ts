@@ -2,7 +2,7 @@
 // emulator reads back must canonicalise alike (a re-sync of the same Markdown makes zero writes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { convertMarkdown } from '../../src/markdown/index.js'
-import { readExistingDocument, syncDocument } from '../../src/sync/document.js'
+import { readExistingDocument, syncDocument } from '../../src/sync/apply/document.js'
 import { type Harness, provenance, startHarness } from './document-helpers.js'
 
 let h: Harness

@@ -10,8 +10,8 @@ import type { Block, DescendantRequest } from '../../src/blocks/model.js'
 import { FeishuError } from '../../src/feishu/client.js'
 import type { BlockPage, DocxApi } from '../../src/feishu/docx.js'
 import type { MediaApi } from '../../src/feishu/media.js'
-import { descendantsOf, type TreeNode } from '../../src/sync/block-diff.js'
-import { type AssetRef, type DocumentConversion, readExistingDocument, syncDocument } from '../../src/sync/document.js'
+import { descendantsOf, type TreeNode } from '../../src/sync/apply/block-diff.js'
+import { type AssetRef, type DocumentConversion, readExistingDocument, syncDocument } from '../../src/sync/apply/document.js'
 import { cloneTree, randomDoc, randomEdit, reconvert, rng } from './block-diff-helpers.js'
 
 /** DocxApi straight onto a DocumentStore; store errors become FeishuErrors like the HTTP layer's. */

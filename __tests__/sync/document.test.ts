@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readExistingDocument, readMarkerOnly, syncDocument, type DocumentSyncInput } from '../../src/sync/document.js'
+import { readExistingDocument, readMarkerOnly, syncDocument, type DocumentSyncInput } from '../../src/sync/apply/document.js'
 import { planDescendantWrites } from '../../src/blocks/chunk.js'
-import { markerElements } from '../../src/sync/marker.js'
+import { markerElements } from '../../src/sync/remote/marker.js'
 import { DocBuilder, generatedDoc, type Harness, provenance, startHarness } from './document-helpers.js'
 
 let h: Harness

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { classifyLink, githubUrl, resolveLink } from '../../src/sync/links.js'
-import { buildDocsTree } from '../../src/sync/tree.js'
+import { classifyLink, githubUrl, resolveLink } from '../../src/sync/source/links.js'
+import { buildDocsTree } from '../../src/sync/source/tree.js'
 import { wikiNodeUrl, wikiUrlPrefix } from '../../src/feishu/wiki.js'
 
 const tree = buildDocsTree('docs', [

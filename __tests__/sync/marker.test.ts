@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { realClock } from '../../emulator/core/clock.js'
 import { DocumentStore } from '../../emulator/feishu/docx/store.js'
 import type { Block } from '../../src/blocks/model.js'
-import { buildMarkerBlocks, markerLabel, markerUrl, type Provenance, readMarker } from '../../src/sync/marker.js'
+import { buildMarkerBlocks, markerLabel, markerUrl, type Provenance, readMarker } from '../../src/sync/remote/marker.js'
 
 /** Write the marker through the emulator's document store and read the first child subtree back. */
 function roundTrip(p: Provenance, mutate?: (blocks: Block[]) => void): Provenance | undefined {

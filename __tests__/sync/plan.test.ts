@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { WikiNode } from '../../src/feishu/wiki.js'
-import { type Changes, type RemoteNode, type RemoteTree, planSync } from '../../src/sync/plan.js'
-import { type LoadedFile, archiveKey, buildDocsTree } from '../../src/sync/tree.js'
+import { type Changes, type RemoteNode, type RemoteTree, planSync } from '../../src/sync/plan/plan.js'
+import { type LoadedFile, archiveKey, buildDocsTree } from '../../src/sync/source/tree.js'
 import type { OnDelete } from '../../src/settings.js'
 
 const ROOT = 'wikROOT'
@@ -60,7 +60,7 @@ function makeRemote(specs: NodeSpec[]): RemoteTree {
     }
   }
   for (const rn of byToken.values()) if (rn.key && !rn.children) rn.children = []
-  return { rootToken: ROOT, rootChildren, owned, byToken, parentOf, duplicates, ownCreators: new Set(['ou_us']) }
+  return { rootToken: ROOT, rootChildren, owned, byToken, parentOf, duplicates, ownCreators: new Set(['ou_us']), copiedMarkers: [], scanState: { loaded: { status: 'missing' } }, complete: true }
 }
 
 const f = (relPath: string, extra: Partial<LoadedFile> = {}): LoadedFile => ({

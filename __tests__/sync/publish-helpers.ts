@@ -6,12 +6,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { type Clock, scaledClock } from '../../emulator/core/clock.js'
 import type { RecordedCall } from '../../emulator/core/server.js'
-import { type FeishuEmulator, type FeishuEmulatorOptions, startFeishuEmulator } from '../../emulator/feishu/index.js'
+import { type FeishuEmulator, type FeishuEmulatorOptions, ROUTE, startFeishuEmulator } from '../../emulator/feishu/index.js'
 import { type GitHubEmulator, startGitHubEmulator } from '../../emulator/github/index.js'
 import { FeishuClient } from '../../src/feishu/client.js'
 import { createGitHubClient } from '../../src/github/client.js'
 import { readSettings } from '../../src/settings.js'
 import { type PublishResult, loadDocs, publishDocs } from '../../src/sync/index.js'
+import { STATE_TITLE } from '../../src/sync/remote/state.js'
 
 export const REPO = 'acme/handbook'
 export const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'handbook')
@@ -26,8 +27,10 @@ export interface PublishRun {
   log: LogRecord
   /** Every HTTP call the Feishu emulator answered during the run. */
   calls: RecordedCall[]
-  /** Calls that change something (not GET). */
+  /** Calls that change a page (not GET, not drive metas, not the sync state's own page). */
   writes: RecordedCall[]
+  /** Calls that create or write the sync state's page. */
+  stateWrites: RecordedCall[]
 }
 
 export interface PublishWorld {
@@ -134,9 +137,21 @@ export async function startPublishWorld(
         },
       })
       const calls = emu.server.calls.slice(before)
-      return { result, log, calls, writes: calls.filter((c) => c.method !== 'GET') }
+      // Writes to the pages (the sync state's own page is written when what it knows changed; drive metas is a read).
+      const stateDoc = emu.nodes(spaceId).find((n) => n.title === STATE_TITLE)?.obj_token
+      const isStateWrite = (c: RecordedCall) =>
+        (stateDoc !== undefined && c.path.includes(stateDoc)) || (c.route === ROUTE.nodeCreate && (c.body as { title?: string })?.title === STATE_TITLE)
+      const writes = calls.filter((c) => c.method !== 'GET' && c.route !== ROUTE.metasBatchQuery && !isStateWrite(c))
+      const stateWrites = calls.filter((c) => c.method !== 'GET' && isStateWrite(c))
+      return { result, log, calls, writes, stateWrites }
     },
-    tree: () => emu.renderTree(spaceId, parentToken),
+    // The action's own sync-state page (src/sync/remote/state.ts) sits under the parent too; the mirrored docs are the rest.
+    tree: () =>
+      emu
+        .renderTree(spaceId, parentToken)
+        .split('\n')
+        .filter((line) => line !== STATE_TITLE)
+        .join('\n'),
     node(title) {
       const found = emu.nodes(spaceId).filter((n) => n.title === title)
       if (found.length !== 1) throw new Error(`${found.length} nodes titled "${title}"`)

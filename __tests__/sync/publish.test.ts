@@ -5,6 +5,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ROUTE } from '../../emulator/feishu/index.js'
 import { type PublishWorld, REPO, startPublishWorld, statuses } from './publish-helpers.js'
+import { STATE_TITLE } from '../../src/sync/remote/state.js'
 
 let world: PublishWorld | undefined
 afterEach(async () => {
@@ -17,7 +18,7 @@ const wikiUrl = (token: string) => `https://www.feishu.cn/wiki/${token}`
 describe('publishDocs: first publish of a nested docs tree', () => {
   it('mirrors folders and files under the parent page, in order, with content, images and links', async () => {
     world = await startPublishWorld({ fixture: true })
-    const { result, writes } = await world.publish()
+    const { result, writes, stateWrites } = await world.publish()
     expect(result.counts).toMatchObject({ created: 11, failed: 0, updated: 0, unchanged: 0 })
     expect(result.stoppedBySafetyCap).toBeUndefined()
     // Tree: order front matter first, then file name; folders are pages; the parent itself is not written.
@@ -73,7 +74,7 @@ describe('publishDocs: first publish of a nested docs tree', () => {
     expect(result.pages.find((p) => p.path === 'docs/guide/index.md')).toMatchObject({ title: 'User guide', status: 'created' })
     expect(result.pages.find((p) => p.path === 'docs/api/')).toMatchObject({ title: 'api', status: 'created' })
     // One logical call each (a throttled attempt that was retried is not a second write).
-    expect(result.writeCalls).toBe(writes.filter((c) => c.status === 200).length)
+    expect(result.writeCalls).toBe(writes.filter((c) => c.status === 200).length + stateWrites.length)
   })
 
   it('re-running makes zero write calls', async () => {
@@ -91,7 +92,12 @@ describe('publishDocs: minimal updates', () => {
     world = await startPublishWorld({ fixture: true })
     await world.publish()
     const installDoc = world.node('Install').obj_token
-    const blocksBefore = new Map(world.emu.nodes(world.spaceId).map((n) => [n.obj_token, world!.emu.docs.render(n.obj_token)]))
+    const blocksBefore = new Map(
+      world.emu
+        .nodes(world.spaceId)
+        .filter((n) => n.title !== STATE_TITLE)
+        .map((n) => [n.obj_token, world!.emu.docs.render(n.obj_token)]),
+    )
     const listBefore = await blockIds(world, installDoc)
     const tableId = listBefore.find((b) => b.block_type === 31)!.block_id
     world.emu.docs.addComment(installDoc, tableId, 'Is 5.10 right?')
@@ -108,7 +114,7 @@ describe('publishDocs: minimal updates', () => {
     expect(listAfter.map((b) => b.block_id)).toEqual(listBefore.map((b) => b.block_id))
     expect(world.emu.docs.comments(installDoc)).toMatchObject([{ blockId: tableId, text: 'Is 5.10 right?' }])
     for (const n of world.emu.nodes(world.spaceId)) {
-      if (n.obj_token !== installDoc) expect(world.emu.docs.render(n.obj_token)).toBe(blocksBefore.get(n.obj_token))
+      if (n.obj_token !== installDoc && n.title !== STATE_TITLE) expect(world.emu.docs.render(n.obj_token)).toBe(blocksBefore.get(n.obj_token))
     }
     expect(world.emu.docs.render(installDoc)).toContain('Acme runs on three desktop platforms.')
   })
@@ -332,6 +338,7 @@ describe('publishDocs: dry run, robustness', () => {
       ROUTE.nodeCreate, // lost before it arrived
       ROUTE.nodeList, // the look
       ROUTE.nodeCreate,
+      ROUTE.nodeCreate, // the sync state's page, after the pages it describes
     ])
     expect(world.tree()).toBe('A')
   })
@@ -399,7 +406,7 @@ describe('publishDocs: dry run, robustness', () => {
     expect(result.counts.failed).toBe(0)
     expect(log.warnings).toEqual([])
     expect(world.tree()).toBe(
-      ['feishu-wiki-sync', 'Getting started', 'Reference', '  Inputs and outputs', '  Troubleshooting', 'FAQ', 'Benchmarks', 'concepts', '  How publishing works', '  The token chain'].join('\n'),
+      ['feishu-wiki-sync', 'Getting started', 'Reference', '  Inputs and outputs', '  Troubleshooting', 'FAQ', 'Benchmarks', 'concepts', '  How publishing works', '  The sync state, and edits made in Feishu', '  The token chain'].join('\n'),
     )
     expect(world.emu.uploads().map((u) => u.fileName)).toEqual(['pipeline.png'])
   })
@@ -409,7 +416,7 @@ describe('publishDocs: dry run, robustness', () => {
     const library = world.emu.myLibrary()
     const { result } = await world.publish({ 'space-id': 'my_library', 'parent-node': '', auth: 'user', 'refresh-token': 'x', 'github-token': 'x' })
     expect(result.wiki?.spaceId).toBe(library)
-    expect(world.emu.renderTree(library)).toBe('A')
+    expect(world.emu.renderTree(library)).toBe(`A\n${STATE_TITLE}`)
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type LoadedFile, archiveKey, buildDocsTree, compareSiblings, pagesInOrder } from '../../src/sync/tree.js'
+import { type LoadedFile, archiveKey, buildDocsTree, compareSiblings, pagesInOrder } from '../../src/sync/source/tree.js'
 
 const file = (relPath: string, extra: Partial<LoadedFile> = {}): LoadedFile => ({
   relPath,

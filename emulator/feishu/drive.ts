@@ -39,7 +39,7 @@ export interface DriveHooks {
   /** The document holding this block (or the document itself when the id is a document id), if any. */
   findBlockDocument(blockId: string, hint?: string): string | undefined
   canWriteDocument(identity: Identity, documentId: string): boolean
-  documentMeta(documentId: string): { title: string; owner: string; created: number; edited: number } | undefined
+  documentMeta(documentId: string): { title: string; owner: string; created: number; edited: number; editor: string } | undefined
   documentOfNode(nodeToken: string): string | undefined
 }
 
@@ -144,7 +144,7 @@ export class DriveState {
         title: meta.title,
         owner_id: meta.owner,
         create_time: String(Math.floor(meta.created / 1000)),
-        latest_modify_user: meta.owner,
+        latest_modify_user: meta.editor,
         latest_modify_time: String(Math.floor(meta.edited / 1000)),
       }
       if (withUrl) entry.url = `https://emulator.feishu.cn/${d.doc_type === 'wiki' ? 'wiki' : 'docx'}/${d.doc_token}`

@@ -92,6 +92,11 @@ export interface FeishuEmulator {
   denyNextAuthorizations(count?: number): void
   /** Uploaded media, for assertions (file token, block it was uploaded for, bytes). */
   uploads(): { fileToken: string; fileName: string; parentNode: string; documentId: string; size: number; bytes: Buffer }[]
+  /**
+   * A person edits a document in the Feishu editor: `edit` changes the store directly, then the node's
+   * obj_edit_time moves and `by` becomes its last editor (default: someone else than the action's identities).
+   */
+  personEdit(documentId: string, edit?: (docs: DocumentStore) => void, by?: 'user' | 'app' | 'someone-else' | string): void
   /** Documents removed with their wiki node. */
   deletedDocuments(): string[]
   /** Turn rate limiting on or off at run time. */
@@ -196,7 +201,13 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
     documentMeta(documentId) {
       const node = wiki.nodeOfDocument(documentId)
       if (!node || deleted.has(documentId)) return undefined
-      return { title: node.title, owner: node.owner, created: Number(node.obj_create_time) * 1000, edited: Number(node.obj_edit_time) * 1000 }
+      return {
+        title: node.title,
+        owner: node.owner,
+        created: Number(node.obj_create_time) * 1000,
+        edited: Number(node.obj_edit_time) * 1000,
+        editor: wiki.lastEditor(documentId) ?? node.owner,
+      }
     },
     documentOfNode: (nodeToken) => wiki.findNode(nodeToken)?.obj_token,
   })
@@ -393,7 +404,7 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
       }
       const result = await handlers[info.name]!(ctx)
       response = isResponse(result) ? result : ok(result)
-      if (info.edit && documentId && response.status === 200) wiki.touchDocument(documentId)
+      if (info.edit && documentId && response.status === 200) wiki.touchDocument(documentId, wiki.actor(ctx.identity!))
     } catch (error) {
       if (error instanceof ApiError) {
         response = { status: error.status, headers: error.headers, body: errorBody(error.code, error.msg, logId) }
@@ -445,16 +456,16 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
     person: {
       comment: (documentId, blockId, text) => {
         const id = docs.addComment(documentId, blockId, text)
-        wiki.touchDocument(documentId)
+        wiki.touchDocument(documentId, SOMEONE_ELSE)
         return id
       },
       resizeImage: (documentId, blockId, width, height) => {
         docs.resizeImage(documentId, blockId, width, height)
-        wiki.touchDocument(documentId)
+        wiki.touchDocument(documentId, SOMEONE_ELSE)
       },
       resizeColumn: (documentId, tableId, column, width) => {
         docs.resizeColumn(documentId, tableId, column, width)
-        wiki.touchDocument(documentId)
+        wiki.touchDocument(documentId, SOMEONE_ELSE)
       },
     },
     approveDevice: (userCode, userId) => auth.approveDevice(userCode, userId),
@@ -471,6 +482,10 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
       auth.denyNextAuthorizations = count
     },
     uploads: () => drive.allUploads(),
+    personEdit: (documentId, edit, by = 'someone-else') => {
+      edit?.(docs)
+      wiki.touchDocument(documentId, by === 'user' || by === 'app' || by === 'someone-else' ? creatorId(by) : by)
+    },
     deletedDocuments: () => [...deleted],
     setRateLimits: (enabled) => {
       limiter.enabled = enabled

@@ -63,6 +63,8 @@ interface NodeRecord {
   createdAt: number
   editedAt: number
   creator: string
+  /** Who edited the hosted document last (the creator until someone edits it): drive metas latest_modify_user. */
+  editor: string
 }
 
 export const NODE_URL_HOST = 'https://emulator.feishu.cn'
@@ -173,11 +175,19 @@ export class WikiState {
     return node ? this.view(node) : undefined
   }
 
-  /** Record an edit of the hosted document (obj_edit_time). */
-  touchDocument(documentId: string): void {
+  /** Record an edit of the hosted document by `editor` (an open_id): obj_edit_time moves, the last editor is kept. */
+  touchDocument(documentId: string, editor: string): void {
     const token = this.nodeByObj.get(documentId)
     const node = token ? this.nodesByToken.get(token) : undefined
-    if (node) node.editedAt = this.clock.now()
+    if (!node) return
+    node.editedAt = this.clock.now()
+    node.editor = editor
+  }
+
+  /** The last editor of a hosted document (drive metas latest_modify_user). */
+  lastEditor(documentId: string): string | undefined {
+    const token = this.nodeByObj.get(documentId)
+    return token ? this.nodesByToken.get(token)?.editor : undefined
   }
 
   canAccess(space: SpaceRecord, identity: Identity): boolean {
@@ -270,6 +280,7 @@ export class WikiState {
     const title = typeof body.title === 'string' ? body.title : ''
     node.title = title
     node.editedAt = this.clock.now()
+    node.editor = this.actor(identity)
     this.hooks.setDocumentTitle(node.obj_token, title)
     return {}
   }
@@ -367,7 +378,7 @@ export class WikiState {
     return node
   }
 
-  private actor(identity: Identity): string {
+  actor(identity: Identity): string {
     return identity.kind === 'user' ? identity.userId : this.appOpenId
   }
 
@@ -382,6 +393,7 @@ export class WikiState {
       createdAt: now,
       editedAt: now,
       creator,
+      editor: creator,
     }
     this.hooks.createDocument(node.obj_token, title)
     this.nodesByToken.set(node.node_token, node)

@@ -25,7 +25,7 @@
 //     ours (we never send them; a reader folding a heading is not a change to the source).
 //   - `callout`: a SUBSET (background_color, border_color). `emoji_id` is chosen by the server when not sent.
 //   - `image`: NOTHING of the payload. Which picture it shows is compared separately, by the content hash of
-//     the asset (DiffKeys.asset in src/sync/block-diff.ts); `align`, `width`, `height`, `scale` are set by Feishu
+//     the asset (DiffKeys.asset in src/sync/apply/block-diff.ts); `align`, `width`, `height`, `scale` are set by Feishu
 //     or by a person resizing it.
 //   - `table.property`: a SUBSET (row_size, column_size, header_row default false, header_column default false).
 //     `column_width` is a person's resizing; `merge_info` and `cells` are read-only.
@@ -162,7 +162,7 @@ function canonicalInlineElement(element: Record<string, unknown>): JsonObject {
     if (!isRecord(value)) continue
     const { text_element_style, ...rest } = value
     const body = toJson(rest) as JsonObject
-    // Feishu keeps a trailing newline on equations it stores ("E=mc^2\n" in the recorded documents).
+    // Spaces at the ends of an equation render the same (the converter trims them too: src/markdown/inline.ts).
     if (typeof body.content === 'string') body.content = body.content.trim()
     if (typeof body.url === 'string') body.url = decodeUrl(body.url)
     const style = canonicalElementStyle(text_element_style)

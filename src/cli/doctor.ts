@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { getTenantAccessToken } from '../feishu/auth.js'
 import { FeishuClient, FeishuError } from '../feishu/client.js'
+import { DriveApi } from '../feishu/drive.js'
 import { WikiApi } from '../feishu/wiki.js'
 import { createGitHubClient, GitHubApiError } from '../github/client.js'
 import { type SecretTarget, getSecretMetadata, getSecretPublicKey, proveSecretWriteAccess, writeProbeName } from '../github/secrets.js'
@@ -338,6 +339,24 @@ function messageOf(error: unknown): string {
 
 // ---- wiki ------------------------------------------------------------------------------------------------------
 
+/**
+ * on-remote-edit names who edited a page from drive metas batch_query; without a drive scope the run still works
+ * but says "by someone" (and says why once in the summary).
+ */
+async function checkDriveMetas(add: (c: Check) => void, client: FeishuClient, documentId: string): Promise<void> {
+  try {
+    await new DriveApi(client).docxMetas([documentId])
+    add({ level: 'ok', title: 'Drive metadata', message: 'who edited a page in Feishu can be looked up (drive metas batch_query).' })
+  } catch (error) {
+    add({
+      level: 'warning',
+      title: 'Drive metadata',
+      message: `who edited a page in Feishu cannot be looked up (${messageOf(error)}): runs report such edits as made "by someone".`,
+      fix: 'Enable the scope drive:drive.metadata:readonly (or drive:drive:readonly) for the app and publish a new app version.',
+    })
+  }
+}
+
 async function checkWiki(
   io: CliIO,
   add: (c: Check) => void,
@@ -350,9 +369,8 @@ async function checkWiki(
     add({ level: 'warning', title: 'Wiki', message: 'not checked: the app credentials could not be checked.' })
     return
   }
-  const wiki = new WikiApi(
-    new FeishuClient({ baseUrl, accessToken: () => tenantToken, clock: { now: io.now, sleep: io.sleep }, maxAttempts: 2, requestTimeoutMs: 20_000 }),
-  )
+  const client = new FeishuClient({ baseUrl, accessToken: () => tenantToken, clock: { now: io.now, sleep: io.sleep }, maxAttempts: 2, requestTimeoutMs: 20_000 })
+  const wiki = new WikiApi(client)
   const noAccess = (what: string, error: FeishuError): Check => ({
     level: 'warning',
     title: 'Wiki',
@@ -384,6 +402,7 @@ async function checkWiki(
         })
       } else {
         add({ level: 'ok', title: 'Wiki parent node', message: `${parentNode} ('${node.title}') is reachable${spaceId ? ` in space ${node.space_id}` : ''}.` })
+        if (node.obj_token) await checkDriveMetas(add, client, node.obj_token)
       }
     } catch (error) {
       if (error instanceof FeishuError && error.code === 131006) add(noAccess(`node ${parentNode}`, error))

@@ -47,6 +47,8 @@ export interface FeishuRequest {
    * whose callers look before they retry.
    */
   retrySafe: boolean
+  /** A POST that only reads (drive metas batch_query): counted as a read, allowed in a dry run. */
+  readOnly?: boolean
 }
 
 export interface CallEvent {

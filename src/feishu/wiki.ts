@@ -30,7 +30,10 @@ export interface WikiNode {
   title: string
   origin_node_token?: string
   node_create_time?: string
+  obj_create_time?: string
+  /** The hosted document's last edit, unix seconds as a string (what tells an edit since the action's write). */
   obj_edit_time?: string
+  /** Who made the document / the node: the identity the action runs as, for its own pages. */
   creator?: string
   owner?: string
   node_creator?: string

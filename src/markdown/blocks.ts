@@ -184,7 +184,7 @@ function tableBlocks(table: Table, ctx: ConvertContext): BlockNode[] {
 
 /**
  * Body rows beyond which a table no longer grows row by row. The writer creates a table whose cells exceed one
- * descendant call with the rows that fit, then adds the others one `insert_table_row` call each (src/sync/document.ts);
+ * descendant call with the rows that fit, then adds the others one `insert_table_row` call each (src/sync/apply/document.ts);
  * a few such rows cost seconds, but 10,000 rows at the documented 3 writes/s would take about an hour, longer
  * than a run or its access token lasts. Our own bound, not a Feishu limit.
  */

@@ -8,7 +8,7 @@ import type { PublishedDocs } from '../mappings.js'
 import type { Settings } from '../settings.js'
 import type { RefreshGuidance } from '../token-guidance.js'
 import { annotationTitle, checkLines, writeCheckSummary } from './check.js'
-import { SUMMARY_BUDGET_BYTES, pagesOutputs, writePagesSummary } from './pages.js'
+import { SUMMARY_BUDGET_BYTES, pageLogLine, pagesOutputs, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
   secretDescription: string
@@ -52,6 +52,8 @@ export async function writeReport(report: RunReport): Promise<void> {
   }
   if (report.rotation) writeRotation(report.rotation, report.keepalive)
   if (report.check) writeCheck(report.check)
+  // The complete list in the log, whatever the summary can hold.
+  for (const page of report.publish?.pages ?? []) core.info(pageLogLine(page))
   if (report.publish?.byMapping && report.settings) {
     // Several mappings: one section each, in the order of the mappings input, sharing the summary's budget.
     const share = Math.floor(SUMMARY_BUDGET_BYTES / report.publish.byMapping.length)

@@ -2,24 +2,29 @@
 //
 //   resolve the space (my_library → its real id) and parent-node
 //   → decide what changed (push compare, or everything)
-//   → scan the wiki under parent-node (remote.ts) → plan (plan.ts) → safety cap
-//   → carry it out, or describe it in a dry run (apply.ts) → results for the report
+//   → the wiki as listed, with the sync state (remote/) → plan (plan/) → safety cap
+//   → carry it out, or describe it in a dry run (apply/), then save the sync state → results for the report
+// The docs on disk (source/) were loaded before the token was spent.
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
+import { FEISHU_HINTS, describeError } from '../feishu/errors.js'
+import { DriveApi } from '../feishu/drive.js'
 import { createDocxApi } from '../feishu/docx.js'
 import { createMediaApi } from '../feishu/media.js'
+import { currentUserOpenId } from '../feishu/user.js'
 import { WikiApi, wikiUrlPrefix } from '../feishu/wiki.js'
 import { compareCommits } from '../github/changes.js'
 import { type GitHubClient, createGitHubClient } from '../github/client.js'
-import { pageLogLine } from '../report/pages.js'
 import type { Settings } from '../settings.js'
-import { FEISHU_HINTS, describeError, executePlan } from './apply.js'
-import type { GitHubLinkBase } from './links.js'
-import { type Changes, planSync } from './plan.js'
-import { scanWiki } from './remote.js'
-import { archiveKey, pagesInOrder } from './tree.js'
+import { executePlan, removedPageResult } from './apply/run.js'
+import type { GitHubLinkBase } from './source/links.js'
+import { type Changes, planSync } from './plan/plan.js'
+import { scanWiki } from './remote/scan.js'
+import { loadState } from './remote/state.js'
+import { nameRemoteEditors, saveSyncState, stateNotes, touchedKeys } from './apply/sync-state.js'
+import { archiveKey, pagesInOrder } from './source/tree.js'
 import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
 
-export { loadDocs, type DocsSet, type SourceFile } from './docs.js'
+export { loadDocs, type DocsSet, type SourceFile } from './source/docs.js'
 export type { Log, OtherMappings, PageResult, PageStatus, PageWarning, PublishContext, PublishCounts, PublishResult } from './types.js'
 
 /** Documents written or read at once. docx writes are paced at 3/s per app anyway; reads at 5/s. */
@@ -34,6 +39,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   const wiki = new WikiApi(client)
   const docx = createDocxApi(client)
   const media = createMediaApi(client)
+  const drive = new DriveApi(client)
   const wikiPrefix = wikiUrlPrefix(settings.baseUrl)
   const notes: string[] = []
 
@@ -55,9 +61,19 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   // What changed.
   const { changes, mode } = await decideChanges(ctx)
 
-  // The wiki as it is, and the plan.
+  // Who the action is: the creator its own pages carry (a user token says so; an app learns it from its nodes).
+  let self: string | undefined
+  if (settings.auth === 'user') {
+    self = await currentUserOpenId(client).catch((error: unknown) => {
+      log.debug(`user_info failed (${(error as Error).message}): pages are told apart by their markers only`)
+      return undefined
+    })
+  }
+
+  // The wiki as it is (the listing, the sync state, and reads only where those do not tell), and the plan.
   const archive = archiveKey(docs.tree.rootRepoPath)
   const ordered = pagesInOrder(docs.tree)
+  const scope = { repository: repositoryName(settings), space: spaceId, root: rootToken ?? '' }
   const remote = await scanWiki({
     wiki,
     docx,
@@ -67,8 +83,13 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     archiveKey: archive,
     wantedTitles: new Set(ordered.map((p) => p.title.trim())),
     concurrency: CONCURRENCY,
+    self,
+    loadState: (nodes) => loadState(docx, nodes, scope, self),
+    ...(changes ? { listOnly: (state) => touchedKeys(state, docs.tree, changes) } : {}),
     debug: (m) => log.debug(m),
   })
+  const metasNote = await nameRemoteEditors(drive, remote)
+  notes.push(...stateNotes(remote), ...(metasNote ? [metasNote] : []))
   const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
@@ -90,16 +111,13 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         reason: p.failure ?? 'not synced: the run stopped at the safety cap',
         warnings: [],
       })),
-      ...plan.removals.map((r): PageResult => ({
-        path: r.key,
-        title: r.remote.node.title,
-        nodeToken: r.remote.node.node_token,
-        url: wikiPrefix + r.remote.node.node_token,
-        status: r.action === 'report' ? 'orphan' : 'failed',
-        plan: r.action,
-        reason: r.action === 'report' ? r.reason : `${r.reason}; not ${r.action === 'delete' ? 'deleted' : 'archived'}: safety cap`,
-        warnings: [],
-      })),
+      ...plan.removals.map((r) =>
+        removedPageResult(r, wikiPrefix, {
+          status: r.action === 'report' ? 'orphan' : 'failed',
+          plan: r.action,
+          reason: r.action === 'report' ? r.reason : `${r.reason}; not ${r.action === 'delete' ? 'deleted' : 'archived'}: safety cap`,
+        }),
+      ),
     ]
   } else {
     const executed = await executePlan(
@@ -120,12 +138,19 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         plan,
         changes,
         concurrency: CONCURRENCY,
+        drive,
         otherMappings: ctx.otherMappings,
       },
       settings.dryRun,
     )
     pages = executed.pages
     notes.push(...executed.notes)
+    if (!settings.dryRun) {
+      // After every page it describes: the state the next run starts from.
+      const saved = await saveSyncState({ wiki, docx, spaceId, rootToken, scope, remote, executed, tree: docs.tree, archiveKey: archive, allMode: !changes, clock: ctx.clock })
+      if (saved.note) notes.push(saved.note)
+      log.debug(`sync state: ${saved.written ? 'written' : 'unchanged'}`)
+    }
   }
 
   // Files that are not pages of their own but must be reported.
@@ -140,7 +165,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   }
   for (const skipped of docs.skipped) pages.push({ path: skipped.path, title: '', status: 'skipped', reason: skipped.reason, warnings: [] })
 
-  // Annotations for the author, and the complete list in the log.
+  // Annotations for the author (the report writes the complete list to the log).
   for (const file of docs.files.values()) {
     if (file.error && file.errorLine) log.warning(file.error, { file: file.repoPath, line: file.errorLine })
   }
@@ -150,7 +175,6 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
       log.warning(`${page.path}: ${w.message}`, where)
     }
   }
-  for (const page of pages) log.info(pageLogLine(page))
 
   const result: PublishResult = {
     pages,
@@ -177,7 +201,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
 function countingClient(feishu: FeishuClient, calls: { writes: number; reads: number }, dryRun: boolean): FeishuClient {
   const counted = Object.create(feishu) as FeishuClient
   counted.request = async <T>(req: FeishuRequest): Promise<T> => {
-    if (req.method === 'GET') calls.reads++
+    if (req.method === 'GET' || req.readOnly) calls.reads++
     else {
       if (dryRun) throw new Error(`dry run: refusing the write ${req.endpoint}`)
       calls.writes++
@@ -212,6 +236,10 @@ async function decideChanges(ctx: PublishContext): Promise<{ changes?: Changes; 
   } catch (error) {
     return all(`comparing ${before.slice(0, 7)}…${after.slice(0, 7)} failed (${(error as Error).message}), so every page was compared`)
   }
+}
+
+function repositoryName(settings: Settings): string {
+  return settings.repository ? `${settings.repository.owner}/${settings.repository.repo}`.toLowerCase() : ''
 }
 
 function githubBase(settings: Settings): GitHubLinkBase {

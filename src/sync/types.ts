@@ -3,9 +3,11 @@ import type { Clock } from '../clock.js'
 import type { FeishuClient } from '../feishu/client.js'
 import type { GitHubClient } from '../github/client.js'
 import type { Settings } from '../settings.js'
-import type { DocsSet } from './docs.js'
+import type { PageWarning } from './source/convert.js'
+import type { DocsSet } from './source/docs.js'
 
-export type { DocsSet } from './docs.js'
+export type { PageWarning } from './source/convert.js'
+export type { DocsSet } from './source/docs.js'
 
 export interface Log {
   info(message: string): void
@@ -37,11 +39,6 @@ export interface OtherMappings {
 
 export type PageStatus = 'created' | 'updated' | 'unchanged' | 'moved' | 'archived' | 'deleted' | 'orphan' | 'failed' | 'skipped'
 
-export interface PageWarning {
-  line: number
-  column: number
-  message: string
-}
 
 export interface PageResult {
   /** The source file (a folder page: its index file, or the folder path with a trailing slash). */

@@ -331,8 +331,6 @@ export function defaultStyle(type: number): Record<string, unknown> {
   if (type === PAGE) return { align: 1 }
   if (type === CODE) return { language: 1, wrap: false }
   if (type === TODO) return { align: 1, done: false, folded: false }
-  // The one current recorded quote (feishu-docx case3) has no style at all.
-  if (type === QUOTE) return {}
   return { align: 1, folded: false }
 }
 
@@ -394,8 +392,7 @@ export function validateWriteBlock(input: unknown, where: string, api: 'children
     checkElementKinds(type, elements, w)
     const style = 'style' in body ? validateStyle(body.style, type, w) : {}
     // validated style values are all primitives, so a shallow copy is a full copy
-    const stored = { ...defaultStyle(type), ...style }
-    payload = Object.keys(stored).length > 0 ? { elements, style: stored } : { elements }
+    payload = { elements, style: { ...defaultStyle(type), ...style } }
   } else {
     payload = validateOtherPayload(type, body, w)
   }

@@ -16,42 +16,12 @@
 // delete (DELETE node). A removed page whose subtree holds pages the action does not own is archived instead of
 // deleted, so nothing foreign is ever deleted. If a run would archive or delete more than half of the owned
 // pages, it stops before any write: a wrong `path` looks exactly like that.
-import type { Block } from '../blocks/model.js'
-import type { Provenance } from './marker.js'
-import type { WikiNode } from '../feishu/wiki.js'
-import type { OnDelete } from '../settings.js'
-import { type DocsTree, type SourcePage, pagesInOrder } from './tree.js'
+import type { WikiNode } from '../../feishu/wiki.js'
+import type { OnDelete } from '../../settings.js'
+import type { RemoteNode, RemoteTree } from '../remote/scan.js'
+import { type DocsTree, type SourcePage, pagesInOrder } from '../source/tree.js'
 
-export interface RemoteNode {
-  node: WikiNode
-  marker?: Provenance
-  /** The key this node holds for the action (its marker's repo path), when it is the canonical owner. */
-  key?: string
-  /** Children, when they were listed (the root and owned nodes). */
-  children?: RemoteNode[]
-  /** A docx with no blocks but the page block. */
-  empty?: boolean
-  /** Every block of the document, when one read held them all (owned pages only). */
-  blocks?: Block[]
-  /** Why its first block could not be read (the read failed even after retries): whose page it is is unknown. */
-  unreadable?: string
-}
-
-export interface RemoteTree {
-  /** parent-node's token; undefined = the top level of the space. */
-  rootToken?: string
-  rootChildren: RemoteNode[]
-  /** Canonical owned nodes by key (the archive page included). */
-  owned: Map<string, RemoteNode>
-  /** Every node seen, by token. */
-  byToken: Map<string, RemoteNode>
-  /** Parent token ("" for the space top level) of every node seen. */
-  parentOf: Map<string, string>
-  /** Nodes carrying a marker of this repository whose key another (older) node holds. */
-  duplicates: RemoteNode[]
-  /** Who created the owned nodes (node_creator / creator): the action's own identity, when it owns any. */
-  ownCreators: Set<string>
-}
+export type { RemoteNode, RemoteTree } from '../remote/scan.js'
 
 export interface Changes {
   /** Repo paths added or modified (and the new paths of renames). */

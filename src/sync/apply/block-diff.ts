@@ -17,10 +17,10 @@
 //    emitted from the last to the first, and within a range the insertion goes at index b BEFORE the
 //    deletion of [a, b), so earlier indices never move and a container (callout, cell) is never left empty.
 import { createHash } from 'node:crypto'
-import { type Block, type BlockNode, BlockType, type DescendantRequest, PAYLOAD_KEY, TEXT_BLOCK_TYPES, type TextElement } from '../blocks/model.js'
-import { blockTree, countBlocks, preOrder, requestOf, requestToTree } from '../blocks/tree.js'
-import { DOCX_LIMITS } from '../blocks/limits.js'
-import type { BlockUpdate } from '../feishu/docx.js'
+import { type Block, type BlockNode, BlockType, type DescendantRequest, PAYLOAD_KEY, TEXT_BLOCK_TYPES, type TextElement } from '../../blocks/model.js'
+import { blockTree, countBlocks, preOrder, requestOf, requestToTree } from '../../blocks/tree.js'
+import { DOCX_LIMITS } from '../../blocks/limits.js'
+import type { BlockUpdate } from '../../feishu/docx.js'
 import { lcsPairs, weightedPairs } from './block-lcs.js'
 
 /**

@@ -10,24 +10,28 @@
 //    later nodes are still being created.
 // 3. Removals (archive / delete), after the moves that take kept pages out of removed folders.
 // One failing page never stops the others.
-import type { Clock } from '../clock.js'
-import { FeishuError } from '../feishu/client.js'
-import type { DocxApi } from '../feishu/docx.js'
-import type { MediaApi } from '../feishu/media.js'
-import type { WikiApi, WikiNode } from '../feishu/wiki.js'
-import type { Settings } from '../settings.js'
-import { type ConvertedSource, convertSource } from './convert.js'
-import { type DocsSet, isRepoDirectory, loadAsset, repoStat } from './docs.js'
+import { createHash } from 'node:crypto'
+import type { Clock } from '../../clock.js'
+import { FeishuError } from '../../feishu/client.js'
+import { describeError } from '../../feishu/errors.js'
+import type { DocxApi } from '../../feishu/docx.js'
+import type { MediaApi } from '../../feishu/media.js'
+import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
+import type { DriveApi } from '../../feishu/drive.js'
+import type { Settings } from '../../settings.js'
+import { type ConvertedSource, convertSource } from '../source/convert.js'
+import { type DocsSet, isRepoDirectory, loadAsset, repoStat } from '../source/docs.js'
 import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
-import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from './generated.js'
-import { type RepoFiles, unresolvedLink } from './link-check.js'
-import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from './links.js'
-import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from './plan.js'
-import { structureOrder } from './order.js'
-import { WorkQueue } from './pool.js'
-import { existingFromBlocks } from './remote.js'
-import type { SourcePage } from './tree.js'
-import type { Log, OtherMappings, PageResult, PageWarning } from './types.js'
+import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from '../source/generated.js'
+import { type RepoFiles, unresolvedLink } from '../source/link-check.js'
+import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from '../source/links.js'
+import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from '../plan/plan.js'
+import { structureOrder } from '../plan/order.js'
+import { WorkQueue } from '../pool.js'
+import { existingFromBlocks } from '../remote/scan.js'
+import type { PageState } from '../remote/state.js'
+import type { SourcePage } from '../source/tree.js'
+import type { Log, OtherMappings, PageResult, PageWarning } from '../types.js'
 
 export interface EngineContext {
   settings: Settings
@@ -48,11 +52,34 @@ export interface EngineContext {
   changes?: Changes
   concurrency: number
   otherMappings?: OtherMappings
+  /** For who edited a page since the action's last write (drive metas). */
+  drive: DriveApi
+}
+
+/** What the run leaves each page of the plan as, for the sync state (state.ts). */
+export interface PageOutcome {
+  node: string
+  doc: string
+  title: string
+  /** Fingerprint of what the page now holds from its source; '' when not known (not compared in this run). */
+  source: string
+  /** Written, created, moved or retitled by this run: its edit time must be listed again before the state is saved. */
+  touched: boolean
+  /** Left as a person edited it (on-remote-edit keep/fail): the state keeps its previous entry, so it is found again. */
+  keepPrevious?: boolean
+  /** Its write began and failed: the next run rewrites it without calling it a person's edit. */
+  heal?: boolean
+  failed: boolean
 }
 
 export interface ExecuteResult {
   pages: PageResult[]
   notes: string[]
+  outcomes: Map<string, PageOutcome>
+  /** The node of the Archived page, when there is one. */
+  archive?: { node: string; doc: string; title: string }
+  /** The creator id of a node this run created (the action's own identity). */
+  self?: string
 }
 
 /** Wiki calls in flight at once in the structure phase (the pacer keeps them within 100 per minute). */
@@ -88,6 +115,14 @@ class Run {
   private readonly byKey: Map<string, PagePlan>
   private readonly contentNeeded: Set<string>
   private readonly repoFiles: RepoFiles
+  /** Fingerprints of what each page now holds from its source (compared or written in this run). */
+  private readonly sources = new Map<string, string>()
+  /** Pages whose write was begun (a failed one is healed by the next run). */
+  private readonly writeBegun = new Set<string>()
+  /** Pages whose document this run changed. */
+  private readonly written = new Set<string>()
+  /** Pages left as a person edited them (on-remote-edit keep/fail). */
+  private readonly keptAsEdited = new Set<string>()
 
   constructor(
     private readonly ctx: EngineContext,
@@ -145,7 +180,39 @@ class Run {
     // 3. Removals (the wiki class is free now), while content is still being written.
     await this.removals()
     await this.queue.idle()
-    return { pages: this.finalResults(), notes: this.notes }
+    return { pages: this.finalResults(), notes: this.notes, outcomes: this.outcomes(), ...this.archiveAndSelf() }
+  }
+
+  private outcomes(): Map<string, PageOutcome> {
+    const out = new Map<string, PageOutcome>()
+    for (const p of this.ctx.plan.pages) {
+      const node = this.tokens.get(p.key)
+      const doc = this.docIds.get(p.key)
+      const result = this.results.get(p.key)!
+      if (!node || !doc) continue
+      const failed = result.status === 'failed'
+      out.set(p.key, {
+        node,
+        doc,
+        title: p.retitle && !failed ? p.retitle.to : (p.existing?.node.title ?? p.page.title),
+        source: failed ? '' : (this.sources.get(p.key) ?? p.existing?.state?.source ?? ''),
+        touched: this.created.has(p.key) || this.written.has(p.key) || Boolean(p.move || p.retitle),
+        ...(this.keptAsEdited.has(p.key) ? { keepPrevious: true } : {}),
+        ...(failed && this.writeBegun.has(p.key) ? { heal: true } : {}),
+        failed,
+      })
+    }
+    return out
+  }
+
+  private archiveAndSelf(): Pick<ExecuteResult, 'archive' | 'self'> {
+    const existing = this.ctx.remote.owned.get(this.ctx.archiveKey)
+    const archive = existing
+      ? { node: existing.node.node_token, doc: existing.node.obj_token, title: existing.node.title }
+      : this.archiveNode
+        ? { node: this.archiveNode.node_token, doc: this.archiveNode.obj_token, title: this.archiveNode.title }
+        : undefined
+    return { ...(archive ? { archive } : {}), ...(this.self ? { self: this.self } : {}) }
   }
 
   // ---- structure -----------------------------------------------------------------------------------------
@@ -312,13 +379,19 @@ class Run {
   }
 
   /** Convert the page's source and bring its document in line (or, in dry-run, say what would change). */
-  private syncPage(p: PagePlan, result: PageResult, documentId: string, existing: ExistingDocument | undefined, dryRun: boolean) {
-    const converted = this.convert(p.page, result)
+  private syncPage(
+    p: PagePlan,
+    result: PageResult,
+    documentId: string,
+    existing: ExistingDocument | undefined,
+    dryRun: boolean,
+    converted = this.convert(p.page, result),
+  ) {
     return syncDocument(this.ctx.docx, this.ctx.media, {
       documentId,
       existing,
       conversion: converted.conversion,
-      provenance: this.provenance(p.page),
+      provenance: { ...this.provenance(p.page), document: documentId, onRemoteEdit: this.ctx.settings.onRemoteEdit },
       loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
       dryRun,
     })
@@ -328,9 +401,23 @@ class Run {
     const result = this.results.get(p.key)!
     const documentId = this.docIds.get(p.key)!
     try {
+      // Links into another mapping need its nodes.
       await this.ctx.otherMappings?.allKnown()
-      const existing = this.created.has(p.key) ? undefined : await this.existingDocument(p, documentId)
-      const sync = await this.syncPage(p, result, documentId, existing, false)
+      const created = this.created.has(p.key)
+      if (!created && !(await this.remoteEditAllows(p, result))) return
+      const converted = this.convert(p.page, result)
+      const source = await this.fingerprint(p, documentId, converted)
+      const known = p.existing?.state
+      if (!created && known && !known.heal && !p.existing!.editedSince && known.source === source && p.existing!.node.obj_token === documentId) {
+        // As the action last wrote it (no edit since, per the listing), and the source gives the same page: no read.
+        this.sources.set(p.key, source)
+        return
+      }
+      const existing = created ? undefined : await this.existingDocument(p, documentId)
+      this.writeBegun.add(p.key)
+      const sync = await this.syncPage(p, result, documentId, existing, false, converted)
+      this.sources.set(p.key, source)
+      if (sync.status !== 'unchanged') this.written.add(p.key)
       for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w })
       if (sync.status === 'created') result.status = 'created'
       else if (sync.status === 'updated') result.status = 'updated'
@@ -339,6 +426,70 @@ class Run {
     } catch (error) {
       this.fail(p.key, error instanceof DocumentSyncError ? error.message : describeError(error))
     }
+  }
+
+  /**
+   * A page of ours edited since the action's last write (its listed edit time moved past the state's), and the
+   * on-remote-edit policy: overwrite (go on, and say who edited when), keep (leave it, report it) or fail. A page
+   * the state knows but this run did not list (a targeted `changed` run) is looked up first (get_node).
+   */
+  private async remoteEditAllows(p: PagePlan, result: PageResult): Promise<boolean> {
+    const rn = p.existing
+    if (!rn?.state) return true
+    if (!rn.listed) {
+      const node = await this.ctx.wiki.getNode(rn.node.node_token)
+      if (node.obj_token !== rn.state.doc) throw new Error(`the page ${rn.node.node_token} no longer hosts the document the sync state names`)
+      rn.node = { ...rn.node, ...node }
+      rn.listed = true
+      rn.editedSince = (node.obj_edit_time ?? '') !== rn.state.edit
+    }
+    if (!rn.editedSince || rn.state.heal) return true
+    if (!rn.lastEdit) {
+      const metas = await this.ctx.drive.docxMetas([rn.node.obj_token]).catch((error: unknown) => {
+        this.noteMetasFailure(error)
+        return new Map()
+      })
+      const meta = metas.get(rn.node.obj_token)
+      rn.lastEdit = { by: meta?.latestModifyUser, at: meta?.latestModifyTime ?? rn.node.obj_edit_time }
+    }
+    const who = describeEdit(rn.lastEdit, this.ctx.remote.self)
+    result.remoteEdited = true
+    const policy = this.ctx.settings.onRemoteEdit
+    if (policy === 'overwrite') {
+      result.reason = [result.reason, `edited in Feishu ${who} since the last sync; overwritten from the source (on-remote-edit: overwrite)`].filter(Boolean).join('; ')
+      return true
+    }
+    this.keptAsEdited.add(p.key)
+    if (policy === 'keep') {
+      result.status = 'skipped'
+      result.plan = 'keep'
+      result.reason = [result.reason, `edited in Feishu ${who} since the last sync; left as edited (on-remote-edit: keep)`].filter(Boolean).join('; ')
+      return false
+    }
+    this.fail(p.key, `edited in Feishu ${who} since the last sync; left alone (on-remote-edit: fail). Copy the edit into the source, or run once with on-remote-edit: overwrite`)
+    return false
+  }
+
+  private metasFailed = false
+
+  private noteMetasFailure(error: unknown): void {
+    if (this.metasFailed) return
+    this.metasFailed = true
+    this.notes.push(metasFailureNote(error))
+  }
+
+  /** What the page will hold from its source: the conversion, its provenance and the bytes of its images. */
+  private async fingerprint(p: PagePlan, documentId: string, converted: ConvertedSource): Promise<string> {
+    const hash = createHash('sha256')
+    const provenance = { ...this.provenance(p.page), document: documentId, onRemoteEdit: this.ctx.settings.onRemoteEdit }
+    hash.update(JSON.stringify({ title: p.page.title, provenance, conversion: converted.conversion }))
+    for (const asset of converted.conversion.assets ?? []) {
+      if (!asset.repoPath) continue
+      const bytes = await loadAsset(this.ctx.docs, asset.repoPath)
+      hash.update(`\0${asset.repoPath}\0`)
+      if (bytes) hash.update(bytes)
+    }
+    return hash.digest('hex').slice(0, 32)
   }
 
   /** The page as it is: from the scan's listing when that held the whole document, else read now. */
@@ -475,6 +626,19 @@ class Run {
    */
   private async addStalePages(): Promise<void> {
     for (const p of this.ctx.plan.pages) {
+      const known = p.existing?.state
+      if (known && !p.failure && !this.contentNeeded.has(p.key) && !p.move && !p.retitle) {
+        // With the sync state the comparison is local: the page as the source gives it now against what the
+        // action last wrote there (a failed write left '' behind, so a half-written page is healed here too).
+        const result = this.results.get(p.key)!
+        const source = await this.fingerprint(p, p.existing!.node.obj_token, this.convert(p.page, result))
+        result.warnings = [] // reported when the page is written
+        if (source !== known.source) {
+          this.contentNeeded.add(p.key)
+          this.ctx.log.info(`${result.path}: differs from its source although this push did not change it; updating it.`)
+        }
+        continue
+      }
       const blocks = p.existing?.blocks
       if (p.failure || !blocks || this.contentNeeded.has(p.key) || p.move || p.retitle) continue
       const documentId = p.existing!.node.obj_token
@@ -539,19 +703,12 @@ class Run {
         status = status === 'failed' ? 'orphan' : status
         reason = `${r.reason}; ${status === 'orphan' ? 'stays under' : 'went with'} ${r.carriedBy}`
       }
-      this.results.set(`removal:${r.key}`, {
-        path: r.key,
-        title: r.remote.node.title,
-        nodeToken: r.remote.node.node_token,
-        ...(status === 'deleted' ? {} : { url: this.ctx.wikiPrefix + r.remote.node.node_token }),
-        status,
-        reason,
-        warnings: [],
-      })
+      this.results.set(`removal:${r.key}`, removedPageResult(r, this.ctx.wikiPrefix, { status, reason }))
     }
   }
 
   private archiveToken?: string
+  private archiveNode?: WikiNode
 
   private async archive(r: RemovalPlan): Promise<void> {
     const token = await this.ensureArchive()
@@ -592,6 +749,7 @@ class Run {
     const parent = this.ctx.rootToken ?? ''
     const node = await this.createNode(parent, ARCHIVE_TITLE)
     this.archiveToken = node.node_token
+    this.archiveNode = node
     this.notes.push(`Created the page "${ARCHIVE_TITLE}" (${this.ctx.wikiPrefix}${node.node_token}) for removed pages.`)
     const source = `${this.ctx.github.owner}/${this.ctx.github.repo}/${this.ctx.docs.tree.rootRepoPath}`
     try {
@@ -599,7 +757,7 @@ class Run {
       await syncDocument(this.ctx.docx, this.ctx.media, {
         documentId: node.obj_token,
         conversion: converted.conversion,
-        provenance: { repoPath: this.ctx.archiveKey, sourceUrl: githubUrl(this.ctx.github, this.ctx.docs.tree.rootRepoPath, true) },
+        provenance: { repoPath: this.ctx.archiveKey, sourceUrl: githubUrl(this.ctx.github, this.ctx.docs.tree.rootRepoPath, true), document: node.obj_token },
         loadAsset: async () => undefined,
         dryRun: false,
       })
@@ -687,18 +845,39 @@ class Run {
     await queue.idle()
     const pages = plan.pages.map((p) => this.results.get(p.key)!)
     for (const r of plan.removals) {
-      pages.push({
-        path: r.key,
-        title: r.remote.node.title,
-        nodeToken: r.remote.node.node_token,
-        url: this.ctx.wikiPrefix + r.remote.node.node_token,
-        status: 'orphan',
-        plan: r.action === 'report' ? 'report' : r.action,
-        reason: r.carriedBy ? `${r.reason}; goes with ${r.carriedBy}` : r.reason,
-        warnings: [],
-      })
+      pages.push(removedPageResult(r, this.ctx.wikiPrefix, { status: 'orphan', plan: r.action, reason: r.carriedBy ? `${r.reason}; goes with ${r.carriedBy}` : r.reason }))
     }
-    return { pages, notes: this.notes }
+    return { pages, notes: this.notes, outcomes: new Map() }
+  }
+}
+
+/** Said once when drive metas cannot tell who edited a page (a missing scope, most likely). */
+export function metasFailureNote(error: unknown): string {
+  return (
+    `Who edited pages in Feishu could not be looked up (drive metas batch_query: ${describeError(error)}), so the summary says "by someone". ` +
+    'Enable the scope drive:drive.metadata:readonly (or drive:drive:readonly) for the app; `npx feishu-wiki-sync doctor` checks it.'
+  )
+}
+
+/** "by <open_id> at <time>" for a remote edit; the action's own identity is named as such. */
+function describeEdit(edit: { by?: string; at?: string }, self: string | undefined): string {
+  const by = edit.by ? (edit.by === self ? `by ${edit.by} (the identity the action runs as)` : `by ${edit.by}`) : 'by someone'
+  const seconds = Number(edit.at)
+  const at = Number.isFinite(seconds) && seconds > 0 ? ` at ${new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')}` : ''
+  return `${by}${at}`
+}
+
+/** The result entry of the page of a removed file (the one place it is built): a deleted page has no URL. */
+export function removedPageResult(r: RemovalPlan, wikiPrefix: string, outcome: { status: PageResult['status']; reason: string; plan?: string }): PageResult {
+  return {
+    path: r.key,
+    title: r.remote.node.title,
+    nodeToken: r.remote.node.node_token,
+    ...(outcome.status === 'deleted' ? {} : { url: wikiPrefix + r.remote.node.node_token }),
+    status: outcome.status,
+    ...(outcome.plan ? { plan: outcome.plan } : {}),
+    reason: outcome.reason,
+    warnings: [],
   }
 }
 
@@ -712,23 +891,3 @@ function subtreeTokens(root: RemoteNode): string[] {
   }
   return out
 }
-
-export function describeError(error: unknown): string {
-  if (error instanceof FeishuError) {
-    const hint = FEISHU_HINTS[error.code ?? -1]
-    return hint ? `${error.message}. ${hint}` : error.message
-  }
-  return error instanceof Error ? error.message : String(error)
-}
-
-/** What to do about the codes a publishing run can meet (wiki: https://open.feishu.cn/document/server-docs/docs/wiki-v2/wiki-qa). */
-export const FEISHU_HINTS: Record<number, string> = {
-  131005: 'Not found: check space-id and parent-node (a wiki node token from the page URL, not a docx token).',
-  131006:
-    'Permission denied: the user (auth: user) needs edit permission on the parent page; an app (auth: app) must be added to the wiki space as a member.',
-  131011: 'The page has delete approval enabled: delete it in the wiki UI, or use on-delete: archive.',
-  131003: 'Too many nodes for one move or delete: split the change, or use on-delete: archive.',
-  99991672: 'The app lacks an API scope (wiki:wiki or docx:document): add it in the developer console and publish a new app version.',
-  99991679: 'The user has not granted a needed scope: run the authorization again with the wiki and docx scopes.',
-}
-

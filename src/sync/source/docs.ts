@@ -9,7 +9,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
-import type { Settings } from '../settings.js'
+import type { Settings } from '../../settings.js'
 import { type ConvertedSource, convertSource, decodeSource } from './convert.js'
 import { type DocsTree, type LoadedFile, buildDocsTree } from './tree.js'
 

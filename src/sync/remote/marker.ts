@@ -9,14 +9,16 @@
 // does). Its query string carries what a later run needs, invisibly to readers:
 //   feishu_wiki_sync=<hash of the normalised body the action last wrote>
 //   path=<repo path>              (recognise our own pages by source file)
+//   doc=<document id>             (the page the marker was written into: a marker copied into another page,
+//                                  even by the same user, names another document and is not ours)
 //   images=<file_token>.<asset hash>,…   (which uploaded image holds which local asset: see document.ts)
 // GitHub ignores unknown query parameters on blob URLs, so the link still opens the file.
 //
 // Link URLs in text elements must be percent-encoded ("需要 url_encode",
 // https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document/block-data-structure); readMarker accepts
 // both the encoded and the decoded form, whichever the server hands back.
-import { type Block, BlockType, type DescendantRequest, type TextElement } from '../blocks/model.js'
-import type { Fingerprints, TreeNode } from './block-diff.js'
+import { type Block, BlockType, type DescendantRequest, type TextElement } from '../../blocks/model.js'
+import type { Fingerprints, TreeNode } from '../apply/block-diff.js'
 
 export interface Provenance {
   /** The source file's path in the repository (POSIX), e.g. "docs/guide.md". */
@@ -27,6 +29,17 @@ export interface Provenance {
   contentHash: string
   /** file_token → content hash of the local asset uploaded into that token (only images we uploaded). */
   images?: Record<string, string>
+  /** The document the marker was written into (its obj_token); absent in markers of earlier versions. */
+  document?: string
+  /** What the next sync does with edits made here (on-remote-edit); only the marker's text says it. */
+  onRemoteEdit?: 'overwrite' | 'keep' | 'fail'
+}
+
+/** What the marker tells readers about edits made in the wiki, per on-remote-edit. */
+const EDIT_NOTE: Record<NonNullable<Provenance['onRemoteEdit']>, string> = {
+  overwrite: ' — edit the source on GitHub; edits made here are overwritten by the next sync.',
+  keep: ' — edit the source on GitHub; edits made here are kept, and reported by the next sync.',
+  fail: ' — edit the source on GitHub; edits made here are kept, and stop the next sync until they are in the source.',
 }
 
 /**
@@ -42,6 +55,7 @@ export function contentHashOf(fingerprints: Fingerprints, body: TreeNode[]): str
 export const MARKER_HASH_PARAM = 'feishu_wiki_sync'
 const PATH_PARAM = 'path'
 const IMAGES_PARAM = 'images'
+const DOCUMENT_PARAM = 'doc'
 
 export const MARKER_CALLOUT_ID = 'fws_marker'
 export const MARKER_TEXT_ID = 'fws_marker_text'
@@ -51,6 +65,7 @@ export function markerUrl(p: Provenance): string {
   const url = new URL(p.sourceUrl)
   url.searchParams.set(MARKER_HASH_PARAM, p.contentHash)
   url.searchParams.set(PATH_PARAM, p.repoPath)
+  if (p.document) url.searchParams.set(DOCUMENT_PARAM, p.document)
   const images = Object.entries(p.images ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([token, hash]) => `${token}.${hash}`)
@@ -79,7 +94,7 @@ export function markerElements(p: Provenance): TextElement[] {
         text_element_style: { link: { url: encodeURIComponent(markerUrl(p)) } },
       },
     },
-    { text_run: { content: ' — edit the source on GitHub; edits made here are overwritten by the next sync.' } },
+    { text_run: { content: EDIT_NOTE[p.onRemoteEdit ?? 'overwrite'] } },
   ]
 }
 
@@ -149,13 +164,15 @@ function provenanceFromLink(element: TextElement): Provenance | undefined {
     const dot = pair.lastIndexOf('.')
     if (dot > 0) images[pair.slice(0, dot)] = pair.slice(dot + 1)
   }
-  for (const key of [MARKER_HASH_PARAM, PATH_PARAM, IMAGES_PARAM]) url.searchParams.delete(key)
+  const document = url.searchParams.get(DOCUMENT_PARAM) || undefined
+  for (const key of [MARKER_HASH_PARAM, PATH_PARAM, IMAGES_PARAM, DOCUMENT_PARAM]) url.searchParams.delete(key)
   const sourceUrl = url.toString()
   return {
     repoPath,
     sourceUrl,
     contentHash: hash,
     ...(Object.keys(images).length > 0 ? { images } : {}),
+    ...(document ? { document } : {}),
   }
 }
 

@@ -1,9 +1,15 @@
 // The one place the publishing engine calls the Markdown converter (src/markdown), so its result is read in
 // one place: title, front matter `order`, the blocks and images for syncDocument, and warnings with positions.
-import { decodeUtf8Strict } from '../markdown/decode.js'
-import { convertMarkdown } from '../markdown/index.js'
-import type { DocumentConversion } from './document.js'
-import type { PageWarning } from './types.js'
+import { decodeUtf8Strict } from '../../markdown/decode.js'
+import { convertMarkdown } from '../../markdown/index.js'
+import type { DocumentConversion } from '../apply/document.js'
+
+/** A converter warning with its place in the source file (line 0: the page as a whole). */
+export interface PageWarning {
+  line: number
+  column: number
+  message: string
+}
 
 export interface ConvertedSource {
   title: string

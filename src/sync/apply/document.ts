@@ -29,12 +29,13 @@
 // fetched: the emulator world is offline and fetching arbitrary URLs from CI is a policy question; they
 // become a paragraph linking to the image, with a warning.
 import { createHash } from 'node:crypto'
-import { canonicalKey } from '../blocks/canonical.js'
-import { planDescendantWrites } from '../blocks/chunk.js'
-import { type Block, BlockType, type DescendantRequest, type TablePayload, type TextElement } from '../blocks/model.js'
-import { FeishuError } from '../feishu/client.js'
-import { type BatchUpdateRequest, type BlockUpdate, DOCX_LIMITS, type DocxApi } from '../feishu/docx.js'
-import { type MediaApi, MediaTooLargeError, UPLOAD_ALL_MAX_BYTES } from '../feishu/media.js'
+import { canonicalKey } from '../../blocks/canonical.js'
+import { planDescendantWrites } from '../../blocks/chunk.js'
+import { DOCX_LIMITS } from '../../blocks/limits.js'
+import { type Block, BlockType, type DescendantRequest, type TablePayload, type TextElement } from '../../blocks/model.js'
+import { FeishuError } from '../../feishu/client.js'
+import { type BatchUpdateRequest, type BlockUpdate, type DocxApi } from '../../feishu/docx.js'
+import { type MediaApi, MediaTooLargeError, UPLOAD_ALL_MAX_BYTES } from '../../feishu/media.js'
 import {
   type DiffKeys,
   type DiffPlan,
@@ -48,9 +49,9 @@ import {
   treeFromDescendants,
   walkTree,
 } from './block-diff.js'
-import { buildMarkerBlocks, contentHashOf, MARKER_TEXT_ID, markerElements, type Provenance, readMarker } from './marker.js'
+import { buildMarkerBlocks, contentHashOf, MARKER_TEXT_ID, markerElements, type Provenance, readMarker } from '../remote/marker.js'
 
-export type { Provenance } from './marker.js'
+export type { Provenance } from '../remote/marker.js'
 
 export interface ExistingDocument {
   documentId: string

@@ -1,0 +1,206 @@
+// The sync state in a run: which owned pages a targeted `changed` run lists, who edited the pages the listing
+// shows as edited (drive metas, 200 a call), what the summary says about the state, and the state saved at the
+// end of the run from what the run left each page as (state.ts holds the format and the page that stores it).
+import type { Clock } from '../../clock.js'
+import type { DocxApi } from '../../feishu/docx.js'
+import type { DriveApi } from '../../feishu/drive.js'
+import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
+import { type ExecuteResult, metasFailureNote } from './run.js'
+import type { Changes } from '../plan/plan.js'
+import type { RemoteTree } from '../remote/scan.js'
+import { type PageState, STATE_VERSION, type StateScope, type SyncState, parseState, saveState } from '../remote/state.js'
+import type { DocsTree } from '../source/tree.js'
+
+/**
+ * The owned pages whose children a targeted `changed` run lists: the parents of the pages the push changed,
+ * added or renamed (for same-titled siblings and the page's current edit time), and every owned page of a
+ * removed file with its owned descendants (nothing foreign under them may go with them).
+ */
+export function touchedKeys(state: SyncState, tree: DocsTree, changes: Changes): Set<string> {
+  const out = new Set<string>()
+  for (const path of [...changes.changed, ...changes.renames.keys()]) {
+    const key = tree.fileKeys.get(path)
+    const parentKey = key === undefined ? undefined : tree.pages.get(key)?.parentKey
+    if (parentKey !== undefined && state.pages[parentKey]) out.add(parentKey)
+  }
+  const childrenOf = new Map<string, string[]>()
+  const keyOfNode = new Map(Object.entries(state.pages).map(([k, e]) => [e.node, k]))
+  for (const [key, entry] of Object.entries(state.pages)) {
+    const parentKey = keyOfNode.get(entry.parent)
+    if (parentKey !== undefined) childrenOf.set(parentKey, [...(childrenOf.get(parentKey) ?? []), key])
+  }
+  const removedKeys = [...changes.removed, ...changes.renames.values()].filter((p) => state.pages[p])
+  // A folder whose files are all gone is removed too: its key is the folder path with a slash.
+  for (const key of Object.keys(state.pages)) if (key.endsWith('/') && !tree.pages.has(key)) removedKeys.push(key)
+  const stack = [...removedKeys]
+  while (stack.length > 0) {
+    const key = stack.pop()!
+    if (out.has(key) && !removedKeys.includes(key)) continue
+    out.add(key)
+    stack.push(...(childrenOf.get(key) ?? []).filter((k) => !out.has(k)))
+  }
+  return out
+}
+
+/**
+ * Who edited the owned pages the listing shows as edited since the action's last write (one call per 200).
+ * Returns the note for the summary when drive metas could not answer.
+ */
+export async function nameRemoteEditors(drive: DriveApi, remote: RemoteTree): Promise<string | undefined> {
+  const edited = [...remote.owned.values()].filter((rn) => rn.editedSince && !rn.state?.heal)
+  if (edited.length === 0) return undefined
+  let note: string | undefined
+  const metas = await drive.docxMetas(edited.map((rn) => rn.node.obj_token)).catch((error: unknown) => {
+    note = metasFailureNote(error)
+    return new Map()
+  })
+  for (const rn of edited) {
+    const meta = metas.get(rn.node.obj_token)
+    rn.lastEdit = { by: meta?.latestModifyUser, at: meta?.latestModifyTime ?? rn.node.obj_edit_time }
+  }
+  return note
+}
+
+/** What the summary says about the state (once), and about pages that look like ours but are not. */
+export function stateNotes(remote: RemoteTree): string[] {
+  const notes: string[] = []
+  const { loaded, used, staleReason } = remote.scanState
+  if (!used) {
+    const why = staleReason ? `the sync state is out of date (${staleReason})` : loaded.status === 'missing' ? 'there was no sync state yet' : (loaded.reason ?? 'the sync state could not be used')
+    notes.push(`Sync state: ${why}, so this run listed every page and read each page of its own once; it writes a new state for the next run.`)
+  }
+  if (remote.copiedMarkers.length > 0) {
+    notes.push(
+      `${remote.copiedMarkers.length} page(s) carry a sync marker copied from another page (it names another document), so they are not feishu-wiki-sync's and were left alone: ` +
+        remote.copiedMarkers
+          .slice(0, 5)
+          .map((rn) => `"${rn.node.title}" (${rn.node.node_token}: its marker names ${rn.marker?.repoPath ?? 'a file'} in document ${rn.marker?.document ?? '?'})`)
+          .join(', ') +
+        (remote.copiedMarkers.length > 5 ? `, and ${remote.copiedMarkers.length - 5} more` : '') +
+        '.',
+    )
+  }
+  return notes
+}
+
+export interface SaveInput {
+  wiki: WikiApi
+  docx: DocxApi
+  spaceId: string
+  rootToken?: string
+  scope: StateScope
+  remote: RemoteTree
+  executed: ExecuteResult
+  tree: DocsTree
+  archiveKey: string
+  /** An `all` run compared every page: it sets lastFullSync. */
+  allMode: boolean
+  clock: Clock
+}
+
+/** Builds the state from what the run left each page as, and writes it when it changed. Never fails the run. */
+export async function saveSyncState(input: SaveInput): Promise<{ written: boolean; note?: string }> {
+  const { remote, executed, wiki, spaceId } = input
+  const previous = remote.scanState.used
+  try {
+    const parentTokenOf = (key: string): string => {
+      const parentKey = input.tree.pages.get(key)?.parentKey
+      return parentKey === undefined ? (input.rootToken ?? '') : (executed.outcomes.get(parentKey)?.node ?? '')
+    }
+    const touched = [...executed.outcomes].filter(([, o]) => o.touched && !o.heal && !o.keepPrevious)
+    const fresh = await currentNodes(
+      wiki,
+      spaceId,
+      touched.map(([key, o]) => ({ node: o.node, parent: parentTokenOf(key) })),
+    )
+    const pages: Record<string, PageState> = {}
+    for (const [key, o] of executed.outcomes) {
+      const rn = remote.byToken.get(o.node)
+      const before = rn?.state ?? previous?.pages[key]
+      if (o.keepPrevious || (o.failed && !o.heal)) {
+        if (before) pages[key] = before
+        continue
+      }
+      if (o.heal) {
+        pages[key] = { node: o.node, doc: o.doc, parent: parentTokenOf(key), title: o.title, edit: '', source: '', heal: true }
+        continue
+      }
+      const node = fresh.get(o.node) ?? (o.touched ? undefined : rn?.node)
+      pages[key] = {
+        node: o.node,
+        doc: o.doc,
+        parent: node?.parent_node_token ?? remote.parentOf.get(o.node) ?? parentTokenOf(key),
+        title: node?.title ?? o.title,
+        // Not listed after its write: '' makes the next run look at it once more (never trusts a guess).
+        edit: node?.obj_edit_time ?? '',
+        source: o.source,
+      }
+    }
+    if (executed.archive) {
+      const rn = remote.byToken.get(executed.archive.node)
+      pages[input.archiveKey] = {
+        node: executed.archive.node,
+        doc: executed.archive.doc,
+        parent: input.rootToken ?? '',
+        title: executed.archive.title,
+        edit: rn?.node.obj_edit_time ?? '',
+        source: '',
+      }
+    }
+    const self = remote.self ?? executed.self ?? previous?.self
+    const owned = Object.keys(pages).length
+    const lastFullSync = input.allMode ? { at: new Date(input.clock.now()).toISOString(), owned } : previous?.lastFullSync
+    const existing = remote.scanState.loaded.node
+    const result = await saveState(wiki, input.docx, {
+      spaceId,
+      rootToken: input.rootToken,
+      ...(existing ? { existing } : {}),
+      ...(remote.scanState.loaded.text !== undefined ? { previousText: remote.scanState.loaded.text } : {}),
+      build: (document): SyncState => ({
+        version: STATE_VERSION,
+        ...input.scope,
+        ...(self ? { self } : {}),
+        document,
+        ...(lastFullSync ? { lastFullSync } : {}),
+        pages,
+      }),
+      same: (a, b) => withoutTime(a) === withoutTime(b),
+      ...(remote.scanState.loaded.topLevelBlocks !== undefined ? { previousBlocks: remote.scanState.loaded.topLevelBlocks } : {}),
+    })
+    return { written: result.written }
+  } catch (error) {
+    return {
+      written: false,
+      note: `The sync state could not be saved (${(error as Error).message}): the next run lists and reads every page of its own once, then saves it again.`,
+    }
+  }
+}
+
+/** What a state text says, without its checksum and the time of the last full sync (it moves on every `all` run). */
+function withoutTime(text: string): string | undefined {
+  const { state } = parseState(text)
+  if (!state) return undefined
+  return JSON.stringify({ ...state, lastFullSync: state.lastFullSync ? { owned: state.lastFullSync.owned } : undefined })
+}
+
+/**
+ * The nodes as they are now (edit time, parent, title) after this run's writes: a parent with several touched
+ * pages is listed (50 a call), a single page is looked up (get_node).
+ */
+async function currentNodes(wiki: WikiApi, spaceId: string, touched: { node: string; parent: string }[]): Promise<Map<string, WikiNode>> {
+  const out = new Map<string, WikiNode>()
+  const byParent = new Map<string, string[]>()
+  for (const t of touched) byParent.set(t.parent, [...(byParent.get(t.parent) ?? []), t.node])
+  for (const [parent, nodes] of byParent) {
+    if (nodes.length >= 3) {
+      const listed = await wiki.listChildren(spaceId, parent || undefined).catch(() => [] as WikiNode[])
+      for (const n of listed) if (nodes.includes(n.node_token)) out.set(n.node_token, n)
+    }
+    for (const token of nodes) {
+      if (out.has(token)) continue
+      const node = await wiki.getNode(token).catch(() => undefined)
+      if (node) out.set(token, node)
+    }
+  }
+  return out
+}
