@@ -1,6 +1,6 @@
 // mode: check (and `feishu-wiki-sync check`): what publishing these docs would do, found without a token,
 // a secret or a single network call, so it is safe on pull requests from forks. It reuses the loader and the
-// converter (src/sync/docs.ts reads and converts every file) and only reads what they produced:
+// converter (src/sync/source/docs.ts reads and converts every file) and only reads what they produced:
 //
 // - errors (the step fails): files that would fail to publish (not UTF-8, unreadable, not convertible);
 // - warnings: relative links to nothing or to files left out, #anchors no heading of the target has, missing
@@ -10,10 +10,10 @@
 // Plus the tree the docs would become. Nothing here writes: the report (src/report/check.ts) says it.
 import { UPLOAD_ALL_MAX_BYTES } from '../feishu/media.js'
 import type { LoadedMapping } from '../mappings.js'
-import { type DocsSet, type SourceFile, repoStat } from '../sync/docs.js'
-import { type RepoFiles, unresolvedLink } from '../sync/link-check.js'
-import { classifyLink } from '../sync/links.js'
-import { type DocsTree, pagesInOrder } from '../sync/tree.js'
+import { type DocsSet, type SourceFile, repoStat } from '../sync/source/docs.js'
+import { type RepoFiles, unresolvedLink } from '../sync/source/link-check.js'
+import { classifyLink } from '../sync/source/links.js'
+import { type DocsTree, pagesInOrder } from '../sync/source/tree.js'
 import { hasAnchor, headingAnchors } from './anchors.js'
 
 export type FindingKind = 'unpublishable' | 'link' | 'anchor' | 'image' | 'title-clash' | 'conversion' | 'skipped'
