@@ -2,7 +2,7 @@
 // safety cap), with the one access token of the run. The loop lives here, outside src/sync, which publishes
 // exactly one folder into one parent.
 import type { Mapping, Settings } from './settings.js'
-import { type DocsSet, loadDocs } from './sync/docs.js'
+import { type DocsSet, loadDocs } from './sync/source/docs.js'
 import { publishDocs } from './sync/index.js'
 import { type OtherMappings, type PageResult, type PublishContext, type PublishResult, countPages } from './sync/types.js'
 

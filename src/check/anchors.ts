@@ -4,7 +4,7 @@
 import GithubSlugger from 'github-slugger'
 import type { Block } from '../blocks/model.js'
 import { BlockType } from '../blocks/model.js'
-import type { ConvertedSource } from '../sync/convert.js'
+import type { ConvertedSource } from '../sync/source/convert.js'
 
 export function headingAnchors(converted: ConvertedSource): Set<string> {
   const slugger = new GithubSlugger()
