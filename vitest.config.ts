@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // The files that run many copies of `node dist/index.js` on a scaled clock and keep both cores busy by
 // themselves: they run one at a time, after the rest, so none of them is starved by another (a starved scaled
 // timeout fires early and fails a run that would pass).
-const RUN_HEAVY = ['__tests__/faults/matrix.test.ts', '__tests__/hostile/hostile.test.ts']
+const RUN_HEAVY = ['__tests__/faults/matrix.test.ts', '__tests__/hostile/hostile.test.ts', '__tests__/hostile/untrusted.test.ts']
 
 export default defineConfig({
   test: {

@@ -43,6 +43,7 @@ describe('settings', () => {
       onRemoteEdit: 'overwrite',
       dryRun: false,
       failOnError: true,
+      plantumlStyle: 'board',
       baseUrl: 'https://open.feishu.cn',
       githubApiUrl: 'https://api.github.com',
       secret: { name: 'FEISHU_REFRESH_TOKEN' },
@@ -62,8 +63,8 @@ describe('settings', () => {
   })
 
   it('reports every problem at once, each naming its input', () => {
-    const problems = problemsOf({ mode: 'often', 'on-delete': 'burn', 'on-remote-edit': 'merge', 'dry-run': 'maybe', 'secret-name': 'GITHUB_X', 'base-url': 'ftp://x' })
-    expect(problems.sort()).toEqual(['base-url', 'dry-run', 'mode', 'on-delete', 'on-remote-edit', 'secret-name'])
+    const problems = problemsOf({ mode: 'often', 'on-delete': 'burn', 'on-remote-edit': 'merge', 'dry-run': 'maybe', 'secret-name': 'GITHUB_X', 'base-url': 'ftp://x', 'plantuml-style': 'svg' })
+    expect(problems.sort()).toEqual(['base-url', 'dry-run', 'mode', 'on-delete', 'on-remote-edit', 'plantuml-style', 'secret-name'])
   })
 
   it.each(['GITHUB_TOKEN', '1ABC', 'HAS-DASH', 'has space'])('rejects secret name %j', (name) => {

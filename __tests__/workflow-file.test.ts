@@ -5,6 +5,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   type WorkflowInspection,
+  concurrencyGroupFor,
   cronMatchesDay,
   inspectWorkflow,
   isActionReference,
@@ -215,5 +216,27 @@ describe('cron evaluator', () => {
     expect(longestCronGapHours(['0 23 * * 0', '0 1 * * 1'])).toBe(166) // Mon 01:00 → Sun 23:00
     expect(longestCronGapHours(['0 0 1 * *'])).toBe(31 * 24) // monthly: the longest month
     expect(longestCronGapHours(['0 0 30 2 *'])).toBeUndefined() // never
+  })
+})
+
+describe("the README's workflow and doctor's advice agree", () => {
+  const readme = fs.readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8')
+  const yaml = /## Workflow\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+
+  it('passes every check, and its concurrency group is the one doctor and the summary suggest', () => {
+    const inspection = inspectWorkflow(yaml)
+    expect(inspection.usesAction).toBe(true)
+    expect(inspection.findings.filter((f) => f.level !== 'ok')).toEqual([])
+    expect(inspection.concurrency?.group).toBe(concurrencyGroupFor('FEISHU_REFRESH_TOKEN'))
+    const advice = inspectWorkflow(yaml.replace(/^concurrency:\n(  .*\n)+/m, '')).findings.find((f) => f.check === 'concurrency')
+    expect(advice?.fix).toContain(`group: ${inspection.concurrency?.group}\n`)
+  })
+
+  it('links the getting-started guide, the FAQ and the troubleshooting page, and says the tests need PyNaCl (.ci/run installs it)', () => {
+    for (const doc of ['docs/getting-started.md', 'docs/faq.md', 'docs/reference/troubleshooting.md']) {
+      expect(readme).toContain(`](${doc})`)
+      expect(fs.existsSync(path.join(import.meta.dirname, '..', doc))).toBe(true)
+    }
+    expect(readme).toMatch(/PyNaCl \(`apt-get install python3-nacl`\);\n?\s*`\.ci\/run` installs it/)
   })
 })

@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { type ActionRun, runAction } from '../emulator/action-runner.js'
+import { type ActionRun, type RunActionOptions, runAction } from '../emulator/action-runner.js'
 import { type Clock, scaledClock } from '../emulator/core/clock.js'
 import type { RecordedCall } from '../emulator/core/server.js'
 import { type SeededWorld, startSeededWorld } from '../emulator/seed.js'
@@ -15,7 +15,7 @@ export interface BenchWorld {
   workspace: string
   parentNode: string
   /** Run the bundle; the emulator-clock times of its first request and of its exit are recorded. */
-  run(options?: { inputs?: Record<string, string>; eventName?: string; eventPayload?: object }): Promise<BenchRun>
+  run(options?: { inputs?: Record<string, string>; eventName?: string; eventPayload?: object; onStart?: RunActionOptions['onStart'] }): Promise<BenchRun>
   writeFiles(files: Record<string, string | Uint8Array>): void
   close(): Promise<void>
 }
@@ -32,7 +32,7 @@ export interface BenchRun {
 
 export async function startBenchWorld(options: { scale: number; latencyMs: number }): Promise<BenchWorld> {
   const clock = scaledClock(options.scale)
-  const seeded = await startSeededWorld({ feishu: { clock, latencyMs: options.latencyMs, rateLimits: true } })
+  const seeded = await startSeededWorld({ feishu: { clock, latencyMs: options.latencyMs, rateLimits: true }, seedSecret: {} })
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'fws-bench-'))
   fs.mkdirSync(path.join(workspace, 'docs'), { recursive: true })
   const parentNode = seeded.feishu.createNode(seeded.spaceId, { title: 'Handbook home', creator: 'someone-else' }).node_token
@@ -60,6 +60,7 @@ export async function startBenchWorld(options: { scale: number; latencyMs: numbe
         timeoutMs: 30 * 60_000,
         eventName: runOptions.eventName,
         eventPayload: runOptions.eventPayload,
+        onStart: runOptions.onStart,
         env: { GITHUB_REPOSITORY: seeded.repo, GITHUB_API_URL: seeded.github.url, RUNNER_DEBUG: '0' },
         inputs: {
           auth: 'user',

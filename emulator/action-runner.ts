@@ -1,7 +1,7 @@
 // Runs the committed bundle the way the GitHub runner does (used by the end-to-end tests, `npm run demo`,
 // the dogfood check and the benchmarks): `node dist/index.js` with INPUT_* variables
 // (hyphens kept), GITHUB_* variables, and empty GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files created first.
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -39,6 +39,8 @@ export interface RunActionOptions {
   /** Test hook: the action's clock runs this many times faster than real time. */
   timeScale?: number
   timeoutMs?: number
+  /** Called once the process is started (tests signal it: SIGTERM as a cancelled job, SIGKILL as a lost runner). */
+  onStart?: (child: ChildProcess) => void
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
@@ -79,6 +81,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
+  options.onStart?.(child)
   const exitCode: number = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? -1)))
   clearTimeout(timer)
 

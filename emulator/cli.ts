@@ -27,6 +27,8 @@ const world = await startSeededWorld({
   repo: values.repo,
   environment: values.environment,
   feishu: { latencyMs: Number(values['latency-ms']) },
+  // The repository secret holds the seed token, as after `feishu-wiki-sync auth --repo <repo>`.
+  seedSecret: {},
 })
 
 const control = new EmulatorServer(
@@ -40,7 +42,10 @@ const control = new EmulatorServer(
         status: 200,
         body: {
           secretMatchesLiveToken: live !== undefined && (repoSecret === live || envSecret === live),
-          refreshCalls: world.feishu.server.callsTo('authen.v2.oauth.token').length,
+          // Refreshes only: the same endpoint also answers the device flow's polls and code exchanges.
+          refreshCalls: world.feishu.server
+            .callsTo('authen.v2.oauth.token')
+            .filter((c) => (c.body as { grant_type?: string } | undefined)?.grant_type === 'refresh_token').length,
           schemaViolations: world.feishu.schemaViolations.length,
         },
       }

@@ -3,7 +3,8 @@
 // without compiling the bulk of the bundle (ncc emits it as a separate chunk).
 export { getTenantAccessToken } from './feishu/auth.js'
 export { FeishuClient } from './feishu/client.js'
-export { checkKeepalive } from './keepalive.js'
+export { checkWorkflow } from './keepalive.js'
 export { checkDocs, checkFailure } from './check/index.js'
 export { loadMappings, publishMappings } from './mappings.js'
+export { loadDocs, publishDocs } from './sync/index.js'
 export { openSecretStore, persistRefreshToken, rotateRefreshToken } from './token-chain.js'

@@ -1,13 +1,17 @@
-// Does anything keep the refresh token alive? The token dies after about 7 idle days, so the summary warns
-// when the running workflow has no schedule frequent enough. The workflow file is read from the checkout
-// (GITHUB_WORKFLOW_REF names it); without a checkout the summary just prints the plain deadline.
+// Does the running workflow keep the token chain safe? One run at a time (a `concurrency` group), never cancelled
+// mid-rotation, the token where the next run reads it, and a schedule frequent enough (the token dies after about
+// 7 idle days). The workflow file is read from the checkout (GITHUB_WORKFLOW_REF names it); without a checkout
+// there is nothing to warn about and the summary just prints the plain deadline.
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Settings } from './settings.js'
-import { inspectWorkflow } from './workflow-file.js'
+import { type WorkflowInspection, inspectWorkflow, referencedSecret } from './workflow-file.js'
 
-export interface KeepaliveWarning {
+export interface WorkflowWarning {
+  /** The workflow check: concurrency, schedule, environment, secret-environment, secret-name. */
+  check: string
   message: string
+  /** What to change; may hold YAML (several lines). */
   fix?: string
   /** Repository path of the workflow file, for the annotation. */
   file: string
@@ -20,7 +24,7 @@ export function workflowPathFromRef(workflowRef: string | undefined): string | u
   return match?.[1]
 }
 
-export function checkKeepalive(settings: Settings): KeepaliveWarning | undefined {
+function readRunningWorkflow(settings: Settings): { file: string; inspection: WorkflowInspection } | undefined {
   const file = workflowPathFromRef(settings.workflowRef)
   if (!file) return undefined
   let text: string
@@ -29,8 +33,21 @@ export function checkKeepalive(settings: Settings): KeepaliveWarning | undefined
   } catch {
     return undefined
   }
-  const schedule = inspectWorkflow(text, { secretName: settings.secret.name }).findings.find(
-    (finding) => finding.check === 'schedule' && finding.level !== 'ok',
-  )
-  return schedule ? { message: schedule.message, fix: schedule.fix, file, line: schedule.line } : undefined
+  return { file, inspection: inspectWorkflow(text, { secretName: settings.secret.name }) }
+}
+
+/** Everything in the running workflow that can break the token chain, worst first. */
+export function checkWorkflow(settings: Settings): WorkflowWarning[] {
+  const found = readRunningWorkflow(settings)
+  if (!found?.inspection.usesAction) return []
+  const order = ['concurrency', 'schedule', 'secret-environment', 'secret-name', 'environment']
+  return found.inspection.findings
+    .filter((finding) => finding.level !== 'ok' && order.includes(finding.check))
+    .sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check))
+    .map((finding) => ({ check: finding.check, message: finding.message, fix: finding.fix, file: found.file, line: finding.line }))
+}
+
+/** The secret the running workflow passes as `refresh-token` (`${{ secrets.NAME }}`), when it can be read. */
+export function workflowRefreshTokenSecret(settings: Settings): string | undefined {
+  return referencedSecret(readRunningWorkflow(settings)?.inspection.inputs?.['refresh-token'])
 }

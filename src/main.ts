@@ -1,10 +1,13 @@
 // The action in five steps: validate → rotate → persist → publish → report.
 import * as core from '@actions/core'
+import { CancelledError, watchForCancel } from './cancel.js'
 import { actionClock } from './clock.js'
-import { maskSecret } from './mask.js'
+import { logSafe } from './log-text.js'
+import { maskSecret, redact } from './mask.js'
+import { liveLine } from './progress.js'
 import { type RunReport, writeReport } from './report/index.js'
 import { SettingsError, type Settings, type SyncMode, envInputReader, readSettings } from './settings.js'
-import { ExitCode, GuidedError, describeSecret } from './token-guidance.js'
+import { ExitCode, GuidedError, describeSecret, failureGuidance, guidanceText } from './token-guidance.js'
 
 /** What each mode runs between validate and report, as data. `check` spends, reads and writes nothing. */
 const STEPS = {
@@ -14,9 +17,12 @@ const STEPS = {
 } as const
 const stepsFor = (mode: SyncMode) => STEPS[mode === 'check' || mode === 'rotate-only' ? mode : 'sync']
 
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** Resolves once the report is written; `cancelled`: the process should exit now, whatever is still in flight. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cancelled: boolean }> {
   const clock = actionClock(env)
   const report: RunReport = {}
+  // From here on a cancel (SIGINT/SIGTERM) stops the run at a safe point instead of wherever it is.
+  const cancel = watchForCancel((message) => core.warning(message))
   let step = 'validate'
   try {
     // 1. Validate everything that can be checked without spending the token.
@@ -24,7 +30,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     for (const secret of [settings.appSecret, settings.refreshToken, settings.githubToken]) maskSecret(secret)
     report.settings = settings
     const steps = stepsFor(settings.mode)
-    const { loadMappings, checkDocs, checkFailure, openSecretStore, rotateRefreshToken, persistRefreshToken, checkKeepalive, getTenantAccessToken, FeishuClient, publishMappings } =
+    if (settings.timeBudgetMinutes && steps.publish) cancel.budget(clock, settings.timeBudgetMinutes)
+    const { loadMappings, checkDocs, checkFailure, openSecretStore, rotateRefreshToken, persistRefreshToken, checkWorkflow, getTenantAccessToken, FeishuClient, publishMappings } =
       await import(/* webpackMode: "eager" */ './engine.js')
     const docs = steps.load ? await loadMappings(settings) : undefined
     if (steps.check && docs) {
@@ -38,7 +45,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     let accessToken: string | undefined
     if (secretStore) {
-      // 2. Rotate: spend the refresh token once.
+      // 2. Rotate: spend the refresh token once (not after a cancel; once spent, nothing stops step 3).
+      if (cancel.signal.aborted) throw new CancelledError(cancel.reason()!)
       step = 'rotate'
       const tokens = await rotateRefreshToken(settings, clock, secretStore)
       // 3. Persist the new refresh token before anything else happens.
@@ -52,7 +60,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         refreshTokenExpiresAt: new Date(Date.now() + tokens.refreshTokenExpiresIn * 1000),
       }
       core.info(`Saved the new refresh token into the ${report.rotation.secretDescription} (${saved.result}).`)
-      report.keepalive = checkKeepalive(settings)
+      report.workflowWarnings = checkWorkflow(settings)
       accessToken = tokens.accessToken
     } else if (steps.authenticate) {
       step = 'authenticate'
@@ -63,26 +71,45 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // 4. Publish the changed Markdown files into the wiki.
     if (!steps.publish || !docs || !accessToken) {
       report.publishSkipped = `skipped (mode: ${settings.mode}).`
+    } else if (cancel.signal.aborted) {
+      report.publishSkipped = `not started: the run was ${cancel.reason()}.`
     } else {
       step = 'publish'
       const token = accessToken
       const feishu = new FeishuClient({ baseUrl: settings.baseUrl, accessToken: () => token, clock })
-      report.publish = await publishMappings({ settings, docs, feishu, clock, log: actionLog })
+      report.publish = await publishMappings({ settings, docs, feishu, clock, log: actionLog, stop: cancel })
       if (report.publish.counts.failed > 0 && settings.failOnError) {
-        core.setFailed(`${report.publish.counts.failed} page(s) failed to publish; see the job summary.`)
+        core.setFailed(`${report.publish.counts.failed} of ${report.publish.pages.length} pages failed to publish; each has its own annotation, and the job summary lists them first.`)
       }
     }
   } catch (error) {
-    report.failure = { step, guidance: guidanceFor(error, step) }
-    core.setFailed(`${report.failure.guidance.title}. ${report.failure.guidance.lines.join(' ')}`)
-    process.exitCode = report.failure.guidance.exitCode
+    // Out of time budget while reading the wiki: nothing was written, the next run starts over. Not a failure.
+    if (error instanceof CancelledError && step === 'publish' && !cancel.bySignal()) report.publishSkipped = `stopped while reading the wiki (${error.message}); nothing was written.`
+    else report.failure = { step, guidance: guidanceFor(error, step) }
+    if (report.failure) {
+      core.setFailed(redact(guidanceText(report.failure.guidance)))
+      process.exitCode = report.failure.guidance.exitCode
+    }
   }
+  if (cancel.signal.aborted) report.stopped = cancel.reason()
+  // A cancelled job fails; a run that used its time budget stopped as planned, and says what is left.
+  if (report.stopped && !report.failure && cancel.bySignal()) core.setFailed(`The run was ${report.stopped}; the job summary says what was done.`)
+  else if (report.stopped && !report.failure) core.warning(`The run ${report.stopped}; the next run continues (output complete: false).`)
   // 5. Report: summary, outputs, annotations.
   await writeReport(report)
+  if (report.stopped) core.info(`Stopped ${(cancel.sinceStop() / 1000).toFixed(1)} s after the run was ${report.stopped}.`)
+  cancel.dispose()
+  return { cancelled: cancel.signal.aborted }
 }
 
+/** A terminal (someone runs the bundle by hand) gets a live progress line; the runner's log gets plain lines and groups. */
+const terminal = process.stdout.isTTY && !process.env.GITHUB_ACTIONS ? liveLine(process.stdout) : undefined
+
 const actionLog = {
-  info: (message: string) => core.info(message),
+  info: (message: string) => (terminal ? terminal.print(logSafe(message)) : core.info(logSafe(message))),
+  progress: (line: string) => (terminal ? terminal.line(line) : core.info(line)),
+  group: (title: string) => (terminal ? terminal.group(title) : core.startGroup(title)),
+  endGroup: () => (terminal ? terminal.endGroup() : core.endGroup()),
   debug: (message: string) => core.debug(message),
   warning: (message: string, where?: { file: string; line?: number; column?: number }) =>
     core.warning(message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : undefined),
@@ -90,12 +117,14 @@ const actionLog = {
 
 function guidanceFor(error: unknown, step: string): GuidedError['guidance'] {
   if (error instanceof GuidedError) return error.guidance
+  if (error instanceof CancelledError) {
+    const spent = step === 'validate' ? ' before the refresh token was spent' : ''
+    return { title: `The run was ${error.message}${spent}`, lines: ['Nothing was left half-done; the next run does all of it.'], exitCode: ExitCode.failed }
+  }
   if (error instanceof SettingsError) {
     return { title: 'Invalid inputs (nothing was spent or written)', lines: error.message.split('\n'), exitCode: ExitCode.invalidInput }
   }
-  const message = error instanceof Error ? error.message : String(error)
-  const title = step === 'validate' ? 'Preflight failed (the refresh token was not spent)' : `The ${step} step failed`
-  return { title, lines: [message], exitCode: ExitCode.failed }
+  return failureGuidance(error, step)
 }
 
 export type { Settings }

@@ -77,8 +77,11 @@ export async function publishMappings(ctx: PublishMappingsContext): Promise<Publ
     }),
   )
   const pages = byMapping.flatMap((m) => m.result.pages)
+  // A cancel or the time budget stops every mapping of the run: the lead counts what all of them left.
+  const stops = byMapping.flatMap((m) => (m.result.stopped ? [m.result.stopped] : []))
   return {
     pages,
+    ...(stops.length > 0 ? { stopped: { reason: stops[0]!.reason, left: sum(stops, (s) => s.left) } } : {}),
     counts: countPages(pages),
     writeCalls: sum(byMapping, (m) => m.result.writeCalls),
     readCalls: sum(byMapping, (m) => m.result.readCalls),

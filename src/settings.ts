@@ -54,8 +54,14 @@ export interface Settings {
   readonly failOnWarning: boolean
   readonly baseUrl: string
   readonly onDelete: OnDelete
+  /** Pages one run may archive or delete, past the safety caps; undefined keeps the caps. */
+  readonly maxRemovals?: number
   readonly onRemoteEdit: OnRemoteEdit
   readonly failOnError: boolean
+  /** How a PlantUML fence becomes a whiteboard: editable shapes, or one picture whose PlantUML stays editable. */
+  readonly plantumlStyle: 'board' | 'classic'
+  /** Stop starting new pages when this much of the run's time is used (minutes); undefined: no budget. */
+  readonly timeBudgetMinutes?: number
   readonly githubApiUrl: string
   readonly githubServerUrl: string
   readonly repository?: { owner: string; repo: string }
@@ -128,8 +134,19 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const onDelete = oneOf<OnDelete>('on-delete', ['report', 'archive', 'delete'], 'report')
   const onRemoteEdit = oneOf<OnRemoteEdit>('on-remote-edit', ['overwrite', 'keep', 'fail'], 'overwrite')
   const dryRun = bool('dry-run', false)
+  const maxRemovalsText = input('max-removals')
+  const maxRemovals = maxRemovalsText === '' ? undefined : Number(maxRemovalsText)
+  if (maxRemovals !== undefined && !(Number.isInteger(maxRemovals) && maxRemovals >= 0)) {
+    problem('max-removals', `must be a whole number of pages (0 or more), or empty for the safety caps; got '${maxRemovalsText}'.`)
+  }
   const failOnError = bool('fail-on-error', true)
   const failOnWarning = bool('fail-on-warning', false)
+  const plantumlStyle = oneOf<'board' | 'classic'>('plantuml-style', ['board', 'classic'], 'board')
+  const budgetInput = input('time-budget-minutes')
+  const timeBudgetMinutes = budgetInput ? Number(budgetInput) : undefined
+  if (timeBudgetMinutes !== undefined && !(Number.isFinite(timeBudgetMinutes) && timeBudgetMinutes >= 1)) {
+    problem('time-budget-minutes', `must be a number of minutes, at least 1 (e.g. 30, with the job's timeout-minutes a few minutes above it); got '${budgetInput}'.`)
+  }
 
   const appId = input('app-id')
   if (!appId && !check) problem('app-id', 'is required: the App ID of your Feishu/Lark app (cli_…), from the developer console.')
@@ -138,6 +155,10 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
 
   const refreshToken = input('refresh-token') || undefined
   const githubToken = input('github-token') || undefined
+  // It goes into an HTTP header, where fetch would refuse it and quote it in its error.
+  if (githubToken && !/^[\x20-\x7e]+$/.test(githubToken)) {
+    problem('github-token', 'holds a line break or another character that cannot be sent in an HTTP header: copy the token again (its value is not shown).')
+  }
   if (auth === 'user' && !check) {
     if (!refreshToken) {
       problem('refresh-token', 'is required with auth: user, e.g. ${{ secrets.FEISHU_REFRESH_TOKEN }}. Run `npx feishu-wiki-sync auth` once to create it.')
@@ -206,8 +227,11 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     failOnWarning,
     baseUrl,
     onDelete,
+    ...(maxRemovals !== undefined ? { maxRemovals } : {}),
     onRemoteEdit,
     failOnError,
+    plantumlStyle,
+    ...(timeBudgetMinutes !== undefined ? { timeBudgetMinutes } : {}),
     githubApiUrl,
     githubServerUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     repository,

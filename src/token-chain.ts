@@ -16,7 +16,15 @@ import {
 } from './github/secrets.js'
 import { maskSecret } from './mask.js'
 import type { Settings } from './settings.js'
-import { ExitCode, GuidedError, type RefreshGuidance, chainBrokenGuidance, refreshFailureGuidance } from './token-guidance.js'
+import { workflowRefreshTokenSecret } from './keepalive.js'
+import {
+  type CommandContext,
+  ExitCode,
+  GuidedError,
+  chainBrokenGuidance,
+  missingSecretGuidance,
+  refreshFailureGuidance,
+} from './token-guidance.js'
 
 export interface SecretStore {
   client: GitHubClient
@@ -37,6 +45,10 @@ export async function openSecretStore(settings: Settings, clock: Clock): Promise
   const target: SecretTarget = { ...repository, secretName: settings.secret.name, environment: settings.secret.environment }
   const key = await getSecretPublicKey(client, target)
   await proveSecretWriteAccess(client, target, key)
+  // A run cannot have read its token from a secret that does not exist (a typo in secret-name): only `auth` creates it.
+  if (!(await getSecretMetadata(client, target))) {
+    throw new GuidedError(missingSecretGuidance(settings.secret, commandContext(settings), workflowRefreshTokenSecret(settings)))
+  }
   return { client, target, key }
 }
 
@@ -53,8 +65,7 @@ export async function rotateRefreshToken(settings: Settings, clock: Clock, store
     })
   } catch (error) {
     if (!(error instanceof TokenRefreshError)) throw error
-    const repository = `${store.target.owner}/${store.target.repo}`
-    const guidance = refreshFailureGuidance(error.kind, error.message, settings.secret, repository, settings.baseUrl)
+    const guidance = refreshFailureGuidance(error.kind, error.message, settings.secret, commandContext(settings))
     if (error.kind === 'already-used') {
       const stale = await explainStaleQueuedRun(settings, store)
       if (stale) guidance.lines.unshift(stale)
@@ -69,8 +80,7 @@ export async function persistRefreshToken(settings: Settings, store: SecretStore
     return await putSecret(store.client, store.target, tokens.refreshToken, store.key)
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error)
-    const repository = `${store.target.owner}/${store.target.repo}`
-    throw new GuidedError(chainBrokenGuidance(settings.secret, repository, cause, settings.baseUrl))
+    throw new GuidedError(chainBrokenGuidance(settings.secret, commandContext(settings), cause))
   }
 }
 
@@ -93,6 +103,17 @@ async function explainStaleQueuedRun(settings: Settings, store: SecretStore): Pr
     // Best effort: without "Actions: read" the general explanation below stands.
   }
   return undefined
+}
+
+/** What a printed `auth` command must carry to work when pasted. */
+export function commandContext(settings: Settings): CommandContext {
+  const { repository } = settings
+  return {
+    repository: repository ? `${repository.owner}/${repository.repo}` : undefined,
+    appId: settings.appId,
+    baseUrl: settings.baseUrl,
+    githubApiUrl: settings.githubApiUrl,
+  }
 }
 
 export { ExitCode }

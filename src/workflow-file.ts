@@ -172,6 +172,11 @@ function concurrencyOf(value: unknown): { group: string; cancelInProgress: boole
   }
 }
 
+/** The group the README's workflow uses; a second token (another secret) gets a group of its own. */
+export function concurrencyGroupFor(secretName: string): string {
+  return secretName.toUpperCase() === DEFAULT_SECRET_NAME ? 'feishu-wiki-sync' : `feishu-wiki-sync-${secretName}`
+}
+
 /** Expressions that make every run its own group: no serialisation at all. */
 const PER_RUN = /github\.(run_id|run_number|run_attempt|sha)\b/
 /** Expressions that give each branch (or event) its own group: runs on two branches spend the token at once. */
@@ -179,7 +184,7 @@ const PER_REF = /github\.(ref|ref_name|head_ref|event_name|workflow_ref)\b/
 
 function checkConcurrency(result: WorkflowInspection, line: number | undefined, jobLine: number | undefined, secretName: string): void {
   const c = result.concurrency as (WorkflowInspection['concurrency'] & { cancelExpression?: boolean }) | undefined
-  const suggested = `concurrency:\n  group: feishu-wiki-sync-${secretName}\n  cancel-in-progress: false`
+  const suggested = `concurrency:\n  group: ${concurrencyGroupFor(secretName)}\n  cancel-in-progress: false`
   if (!c) {
     result.findings.push({
       level: 'failed',
@@ -222,7 +227,7 @@ function checkConcurrency(result: WorkflowInspection, line: number | undefined, 
       level: 'warning',
       check: 'concurrency',
       message: `The concurrency group '${c.group}' differs per branch or event: runs on two branches can spend the token at once.`,
-      fix: `Use one fixed group for every workflow that uses this token, e.g. \`group: feishu-wiki-sync-${secretName}\`.`,
+      fix: `Use one fixed group for every workflow that uses this token, e.g. \`group: ${concurrencyGroupFor(secretName)}\`.`,
       line,
     })
   } else if (!c.cancelInProgress && !c.cancelExpression) {
@@ -309,7 +314,7 @@ function checkEnvironments(result: WorkflowInspection, jobId: string, envLine: n
 
 // ---- secret name -----------------------------------------------------------------------------------------------
 
-function referencedSecret(value: unknown): string | undefined {
+export function referencedSecret(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
   const m = /secrets\.([A-Za-z_][A-Za-z0-9_]*)/.exec(value) ?? /secrets\[\s*['"]([^'"]+)['"]\s*\]/.exec(value)
   return m?.[1]

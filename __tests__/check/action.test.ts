@@ -76,7 +76,7 @@ describe('mode: check (bundled action, no secrets)', () => {
     expect(run.stdout).not.toMatch(/file=docs\/guide\/intro.md,line=5,/)
 
     expect(run.summary).toContain('<h3>Check (nothing was spent, read or written)</h3>')
-    expect(run.summary).toContain('Check: 1 error(s), 10 warning(s)')
+    expect(run.summary).toContain('Check: 1 error(s), 9 warning(s)')
     expect(run.summary).toContain(
       ['<pre>bad  (docs/bad.md)', 'guide  (docs/guide/)', '  Intro  (docs/guide/intro.md)', '  Intro  (docs/guide/other.md)', 'Home  (docs/index.md)</pre>'].join('\n'),
     )
@@ -87,7 +87,7 @@ describe('mode: check (bundled action, no secrets)', () => {
     const files = { 'docs/index.md': '# Home\n\nA [broken link](nothere.md).\n' }
     const passing = await check(files)
     expect(passing.exitCode, passing.stdout).toBe(0)
-    expect(passing.annotations).toEqual([{ level: 'warning', file: 'docs/index.md', line: 3, message: expect.stringContaining('docs/nothere.md does not exist') }])
+    expect(passing.annotations).toEqual([{ level: 'warning', file: 'docs/index.md', line: 3, message: expect.stringContaining('there is no page, file or folder docs/nothere.md') }])
     expect(passing.summary).toContain('Check: 0 error(s), 1 warning(s); every file would publish.')
 
     const strict = await check(files, { 'fail-on-warning': 'true' })

@@ -37,9 +37,9 @@ it('check docs: every finding on its line, the tree, exit 1 for the file that wo
     PROBLEM_FINDINGS.map((f) => [f.file, String(f.line), f.level]),
   )
   PROBLEM_FINDINGS.forEach((f, i) => expect(findings[i]).toContain(f.says))
-  expect(stdout).toContain('docs/index.md:4:3: warning: Link nothere.md: docs/nothere.md does not exist')
+  expect(stdout).toContain('docs/index.md:4:3: warning: link nothere.md reaches nothing: there is no page, file or folder docs/nothere.md')
   expect(stdout).toContain(['docs → under the parent page: 4 file(s), 1 left out by exclude', '  bad  (docs/bad.md)', '  guide  (docs/guide/)', '    Intro  (docs/guide/intro.md)'].join('\n'))
-  expect(stdout).toContain('Check: 1 error(s), 10 warning(s); the files with errors would fail to publish.')
+  expect(stdout).toContain('Check: 1 error(s), 9 warning(s); the files with errors would fail to publish.')
   expect(stderr).toContain('error: 1 problem(s) would make files fail to publish.')
 })
 
@@ -48,7 +48,7 @@ it('check with warnings only exits 0, and 1 with --fail-on-warning; a missing or
   roots.push(root)
   const ok = await cli(['check', 'docs', 'handbook'], root)
   expect(ok.code, ok.stdout + ok.stderr).toBe(0)
-  expect(ok.stdout).toContain('docs/index.md:3:3: warning: Link nothere.md')
+  expect(ok.stdout).toContain('docs/index.md:3:3: warning: link nothere.md')
   // A link into the other path is a page of the run, not a broken link.
   expect(ok.stdout).not.toContain('handbook/a.md:')
   expect((await cli(['check', 'docs', '--fail-on-warning'], root)).code).toBe(1)

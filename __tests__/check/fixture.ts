@@ -35,14 +35,13 @@ export const PROBLEM_FINDINGS: { level: 'error' | 'warning'; file: string; line:
   { level: 'error', file: 'docs/bad.md', line: 4, says: 'would fail to publish' },
   { level: 'warning', file: 'docs/guide/intro.md', line: 1, says: 'same title as docs/guide/other.md' },
   { level: 'warning', file: 'docs/guide/other.md', line: 1, says: 'same title as docs/guide/intro.md' },
-  { level: 'warning', file: 'docs/index.md', line: 4, says: 'docs/nothere.md does not exist' },
+  { level: 'warning', file: 'docs/index.md', line: 4, says: 'there is no page, file or folder docs/nothere.md' },
   { level: 'warning', file: 'docs/index.md', line: 5, says: 'docs/drafts/wip.md is left out of the wiki by exclude' },
   { level: 'warning', file: 'docs/index.md', line: 6, says: 'no heading of docs/guide/intro.md has the anchor #nope' },
   { level: 'warning', file: 'docs/index.md', line: 8, says: 'no heading of this file has the anchor #nowhere' },
   { level: 'warning', file: 'docs/index.md', line: 10, says: 'docs/img/gone.png is not a file' },
   { level: 'warning', file: 'docs/index.md', line: 12, says: 'HTML <video> left out' },
   { level: 'warning', file: 'docs/index.md', line: 14, says: 'mermaid diagram fence is empty' },
-  { level: 'warning', file: 'docs/index.md', line: 14, says: 'Mermaid diagram written as a plain-text code block' },
 ]
 
 export function writeTree(files: Record<string, string | Uint8Array>): string {

@@ -111,7 +111,10 @@ describe('auth: device flow (the default)', () => {
 
     expect(run.stdout).toContain(`Saved the refresh token into the environment '${ENV}' secret ${SECRET} of ${REPO} (created).`)
     expect(run.stdout).toMatch(/It expires at \d{4}-\d\d-\d\dT[\d:]+Z \(in 7 days\) unless the workflow uses it before then/)
-    expect(run.stdout).toContain(`Next: check the whole setup without spending the token: feishu-wiki-sync doctor --repo ${REPO} --app-id cli_emulator --environment ${ENV}`)
+    // The command as invoked, with every value the user gave: pasted, it checks the same setup.
+    expect(run.stdout).toContain(
+      `Next: check the whole setup without spending the token: npx feishu-wiki-sync doctor --repo ${REPO} --environment ${ENV} --app-id cli_emulator --base-url ${w.feishu.url} --github-api-url ${w.github.url}`,
+    )
     expectNoSecrets(run.all, allSecrets(w))
   })
 
@@ -240,7 +243,7 @@ describe('auth: device flow (the default)', () => {
     const { world: w } = await deviceWorld()
     const bad = await runCli(baseArgs(w, ['--environment', ENV]), { env: env(w, { GH_TOKEN: 'github_pat_unknown' }) })
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toMatch(/GitHub: github-token is missing or invalid: GitHub answered 401/)
+    expect(bad.stderr).toMatch(/GitHub: GH_TOKEN is missing or invalid: GitHub answered 401/)
     expect(bad.stderr).toContain('Nothing was done')
 
     w.github.addToken('github_pat_readonly', { repos: [REPO], secrets: 'read', environments: 'read' })

@@ -149,7 +149,9 @@ describe('doctor', () => {
     const missing = await runCli(flags(w), io(w, clock, cwd))
     expect(missing.code).toBe(1)
     expect(missing.stdout).toContain(`[failed]   Refresh token secret: the environment '${ENV}' secret ${SECRET} of ${REPO} does not exist.`)
-    expect(missing.stdout).toContain(`fix: Authorize once: npx feishu-wiki-sync auth --repo ${REPO} --app-id cli_emulator --environment ${ENV}`)
+    expect(missing.stdout).toContain(
+      `fix: Authorize once: npx feishu-wiki-sync auth --repo ${REPO} --environment ${ENV} --app-id cli_emulator --base-url ${w.feishu.url} --github-api-url ${w.github.url}`,
+    )
 
     await storeSecret(w)
     clock.advance(6 * DAY)
@@ -162,7 +164,7 @@ describe('doctor', () => {
     const eight = await runCli(flags(w), io(w, clock, cwd))
     expect(eight.code).toBe(1)
     expect(eight.stdout).toMatch(/\[failed\] {3}Refresh token secret: FEISHU_REFRESH_TOKEN was last updated 8 days ago .*most likely expired/)
-    expect(eight.stdout).toContain(`fix: Authorize again: npx feishu-wiki-sync auth --repo ${REPO} --app-id cli_emulator --environment ${ENV}`)
+    expect(eight.stdout).toContain(`fix: Authorize again: npx feishu-wiki-sync auth --repo ${REPO} --environment ${ENV} --app-id cli_emulator --base-url`)
     noTokenCalls(w)
   })
 
@@ -173,7 +175,7 @@ describe('doctor', () => {
     const r = await runCli(['doctor', '--base-url', w.feishu.url, '--github-api-url', w.github.url], io(w, clock, cwd))
     expect(r.code, r.all).toBe(0)
     expect(r.stdout).toContain(
-      `Checking ${REPO}: environment '${ENV}' secret ${SECRET}, app cli_emulator, ${w.feishu.url}\n  using app-id (from .github/workflows/sync.yaml), secret-environment (from .github/workflows/sync.yaml), repository (from git remote origin)`,
+      `Checking ${REPO}: environment '${ENV}' secret ${SECRET}, app cli_emulator, ${w.feishu.url}\n  workflow read: .github/workflows/sync.yaml\n  using app-id (from .github/workflows/sync.yaml), secret-environment (from .github/workflows/sync.yaml), repository (from git remote origin)`,
     )
     expect(r.stdout).not.toContain('ci.yml')
     noTokenCalls(w)

@@ -38,6 +38,8 @@ export function startCli(argv: string[], io: Partial<CliIO> = {}): CliRun {
     openBrowser: async () => false,
     runCommand: async () => undefined,
     cwd: process.cwd(),
+    command: 'npx feishu-wiki-sync',
+    onInterrupt: () => () => {},
   }
   const exit = main(argv, {
     ...defaults,

@@ -280,6 +280,8 @@ describe('edits made in Feishu (on-remote-edit)', () => {
     expect(render('A')).toContain('Added in Feishu.')
     expect(statusOf(r.run, 'docs/a.md')).toBe('failed')
     expect(r.run.summary).toContain('left alone (on-remote-edit: fail)')
-    expect(statusOf(r.run, 'docs/b.md')).toBe('unchanged')
+    // The other pages are published, and their marker now tells readers what happens to their edits.
+    expect(statusOf(r.run, 'docs/b.md')).toBe('updated')
+    expect(render('B')).toContain('edits made here are kept, and stop the next sync until they are in the source.')
   })
 })

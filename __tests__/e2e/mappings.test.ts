@@ -76,7 +76,7 @@ describe('mappings: several docs folders in one run', () => {
       level: 'warning',
       file: 'handbook/policies/index.md',
       line: 3,
-      message: expect.stringContaining('handbook/policies/gone.md does not exist, so the link leads to a GitHub 404'),
+      message: expect.stringContaining('there is no page, file or folder handbook/policies/gone.md'),
     })
 
     expect(run.outputs).toMatchObject({ created: '4', failed: '0' })

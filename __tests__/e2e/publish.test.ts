@@ -116,7 +116,7 @@ describe('publishing (runs of the bundled action)', () => {
       status: 'created',
     })
     expect(first.summary).toContain('<h3>Wiki pages</h3>')
-    expect(first.summary).toContain('<td><code>docs/guide/install.md</code></td><td>Install</td><td>🆕 created</td>')
+    expect(first.summary).toContain('<td><code>docs/guide/install.md</code></td><td>Install</td><td>🆕\u00a0created</td>')
     expect(first.summary).toContain(`<a href="${wiki('Install')}">open</a>`)
 
     const { run: again, writes } = await run()

@@ -38,7 +38,7 @@ describe('token chain (rotate-only runs of the bundled action)', () => {
       expect(lastRun.outputs['token-rotated']).toBe('true')
       expect(new Date(lastRun.outputs['refresh-token-expires-at']).getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000)
       expect(lastRun.summary).toContain('Token rotation')
-      expect(lastRun.summary).toContain(i === 1 ? 'created' : 'updated')
+      expect(lastRun.summary).toContain('updated') // `auth` created the secret; runs only update it
       expect(lastRun.summary).toContain('Next run needed by')
     }
     expect(refreshCalls()).toBe(3)
@@ -198,11 +198,11 @@ describe('token chain (rotate-only runs of the bundled action)', () => {
     ['weekly', '17 3 * * 1', true],
     ['daily', '17 3 * * *', false],
   ])('warns in the summary when the workflow schedule (%s) does not keep the token alive', async (_, cron, warns) => {
-    const workflow = `on:\n  schedule:\n    - cron: '${cron}'\n  workflow_dispatch:\nconcurrency:\n  group: wiki\n  cancel-in-progress: false\njobs:\n  sync:\n    runs-on: ubuntu-latest\n    environment: wiki-sync\n    steps:\n      - uses: actions/checkout@v6\n      - uses: ./\n        with:\n          secret-environment: wiki-sync\n`
-    world = await startWorld({ files: { '.github/workflows/sync.yml': workflow } })
+    const workflow = `on:\n  schedule:\n    - cron: '${cron}'\n  workflow_dispatch:\nconcurrency:\n  group: wiki\n  cancel-in-progress: false\njobs:\n  sync:\n    runs-on: ubuntu-latest\n    environment: wiki-sync\n    steps:\n      - uses: actions/checkout@v6\n      - uses: ./\n        with:\n          refresh-token: \${{ secrets.FEISHU_REFRESH_TOKEN }}\n          secret-environment: wiki-sync\n`
+    world = await startWorld({ environmentSecret: true, files: { '.github/workflows/sync.yml': workflow } })
     lastRun = await world.run({ env: { GITHUB_WORKFLOW_REF: `${REPO}/.github/workflows/sync.yml@refs/heads/main` } })
     expect(lastRun.exitCode, lastRun.stdout).toBe(0)
-    expect(lastRun.summary.includes('Keep-alive')).toBe(warns)
+    expect(lastRun.summary.includes('Schedule (keep-alive)')).toBe(warns)
     expect(lastRun.annotations.some((a) => a.level === 'warning' && a.file === '.github/workflows/sync.yml')).toBe(warns)
   })
 })

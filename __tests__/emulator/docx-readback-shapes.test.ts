@@ -78,7 +78,8 @@ function corpusReadBack(): { blocks: Block[]; written: Map<string, Set<string>> 
     const answer = store.createDescendants(documentId, documentId, conversion.blocks as never)
     const realId = new Map(answer.block_id_relations.map((r) => [r.temporary_block_id, r.block_id]))
     for (const block of conversion.blocks.descendants) written.set(realId.get(block.block_id)!, keyPaths(block))
-    for (const asset of conversion.assets) {
+    for (const asset of conversion.fillables) {
+      if (asset.kind === 'diagram') continue
       const blockId = realId.get(asset.blockId)!
       const token = `boxcn${blockId.slice(-10)}`
       uploads.set(token, { blockId, ...imageSize(fs.readFileSync(path.join(CORPUS, asset.src))) })

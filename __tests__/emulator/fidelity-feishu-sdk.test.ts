@@ -287,6 +287,129 @@ describe('official SDK: docx and drive', () => {
   })
 })
 
+describe('official SDK: board (whiteboards behind board blocks)', () => {
+  const FLOW = 'flowchart TD\n  A[Start] --> B{Ready?}\n  B -->|yes| C[Ship]\n  B -->|no| A'
+  const SEQUENCE = '@startuml\nAlice -> Bob: Authentication Request\nBob --> Alice: Authentication Response\n@enduml'
+
+  it('children create answers board.token; createPlantuml (Mermaid, PlantUML classic) and list run unchanged', async () => {
+    const e = (emulator = await startFeishuEmulator({ rateLimits: false }))
+    const client = sdk(e)
+    const as = lark.withUserAccessToken(e.issueUserAccessToken())
+    const { obj_token: doc } = e.createNode(e.createSpace(), { title: 'Diagrams' })
+    const created = await client.docx.v1.documentBlockChildren.create(
+      { path: { document_id: doc, block_id: doc }, data: { index: 0, children: [{ block_type: 43, board: {} }, { block_type: 43, board: { align: 2 } }] } },
+      as,
+    )
+    const [flowBoard, seqBoard] = created.data!.children!.map((b) => b.board?.token ?? '')
+    expect(flowBoard).toMatch(/^[A-Za-z0-9]{27}$/)
+    expect(seqBoard).not.toBe(flowBoard)
+    expect(e.docs.render(doc)).toBe(`[board ${flowBoard}]\n[board ${seqBoard}]`)
+
+    const flow = await client.board.v1.whiteboardNode.createPlantuml(
+      { path: { whiteboard_id: flowBoard! }, data: { plant_uml_code: FLOW, syntax_type: 2, style_type: 1, diagram_type: 0 } },
+      as,
+    )
+    expect(flow.code).toBe(0)
+    expect(flow.data?.node_id).toMatch(/^t\d+:1$/)
+    const classic = await client.board.v1.whiteboardNode.createPlantuml({ path: { whiteboard_id: seqBoard! }, data: { plant_uml_code: SEQUENCE, syntax_type: 1, style_type: 2 } }, as)
+    expect(classic.code).toBe(0)
+
+    const nodes = await client.board.v1.whiteboardNode.list({ path: { whiteboard_id: flowBoard! } }, as)
+    const shapes = nodes.data!.nodes!.filter((n) => n.type === 'composite_shape').map((n) => n.text?.text)
+    expect(shapes).toEqual(['Start', 'Ready?', 'Ship'])
+    expect(nodes.data!.nodes!.filter((n) => n.type === 'connector')).toHaveLength(3)
+    expect(nodes.data!.nodes![0]).toMatchObject({ id: flow.data!.node_id, type: 'group' })
+    const picture = await client.board.v1.whiteboardNode.list({ path: { whiteboard_id: seqBoard! } }, as)
+    expect(picture.data!.nodes!.map((n) => n.type)).toEqual(['image'])
+    expect(e.boardDiagrams().map((d) => [d.whiteboardId, d.syntaxType, d.styleType, d.code])).toEqual([
+      [flowBoard, 2, 1, FLOW],
+      [seqBoard, 1, 2, SEQUENCE],
+    ])
+    expect(e.renderBoard(flowBoard!)).toContain('7 node(s)')
+    // A tenant token of an app that is a member of the space works the same way.
+    const space = e.createSpace({ appIsMember: true })
+    const { obj_token: appDoc } = e.createNode(space, { title: 'App diagrams' })
+    const appBoard = await client.docx.v1.documentBlockChildren.create({ path: { document_id: appDoc, block_id: appDoc }, data: { children: [{ block_type: 43, board: {} }] } })
+    const byApp = await client.board.v1.whiteboardNode.createPlantuml({
+      path: { whiteboard_id: appBoard.data!.children![0]!.board!.token! },
+      data: { plant_uml_code: 'sequenceDiagram\n  Alice->>Bob: Hi', syntax_type: 2, style_type: 1 },
+    })
+    expect(byApp.code).toBe(0)
+  })
+
+  it('answers the documented errors: 2890002 syntax and arguments, 2890003 unknown board, 2890005 no access, 2890006 over 5/s, scopes', async () => {
+    const e = (emulator = await startFeishuEmulator())
+    const client = sdk(e)
+    const as = lark.withUserAccessToken(e.issueUserAccessToken())
+    const { obj_token: doc } = e.createNode(e.createSpace(), { title: 'Errors' })
+    const made = await client.docx.v1.documentBlockChildren.create({ path: { document_id: doc, block_id: doc }, data: { children: [{ block_type: 43, board: {} }] } }, as)
+    const board = made.data!.children![0]!.board!.token!
+    const parse = (data: { plant_uml_code: string; syntax_type?: number; style_type?: number; diagram_type?: number }, id = board, opts = as) =>
+      axiosError(client.board.v1.whiteboardNode.createPlantuml({ path: { whiteboard_id: id }, data }, opts))
+
+    const broken = await parse({ plant_uml_code: 'flowchart TD\n  A[Start --> B', syntax_type: 2, style_type: 1 })
+    expect([broken.status, broken.data.code]).toEqual([400, 2890002])
+    expect(broken.data.msg).toContain('Parse error on line 2')
+    const noEnd = await parse({ plant_uml_code: '@startuml\nAlice -> Bob: hi', syntax_type: 1, style_type: 1 })
+    expect([noEnd.status, noEnd.data.code]).toEqual([400, 2890002])
+    const classicMermaid = await parse({ plant_uml_code: 'flowchart TD\n  A --> B', syntax_type: 2, style_type: 2 })
+    expect(classicMermaid.data.code).toBe(2890002)
+    const typedMermaid = await parse({ plant_uml_code: 'flowchart TD\n  A --> B', syntax_type: 2, style_type: 1, diagram_type: 6 })
+    expect(typedMermaid.data.code).toBe(2890002)
+    await new Promise((r) => setTimeout(r, 1100)) // refused calls count against the 5/s window too
+    const unknown = await parse({ plant_uml_code: 'flowchart TD\n  A --> B', syntax_type: 2, style_type: 1 }, 'VF5Bwo7Z5icC0bk8EWbb57Vbckh')
+    expect([unknown.status, unknown.data.code]).toEqual([400, 2890003])
+    const short = await parse({ plant_uml_code: 'flowchart TD\n  A --> B', syntax_type: 2, style_type: 1 }, 'short')
+    expect(short.data.code).toBe(2890002)
+    expect(e.boardDiagrams()).toEqual([])
+
+    // Over 5 calls in one second: HTTP 429 + 2890006.
+    await new Promise((r) => setTimeout(r, 1100))
+    const burst = await Promise.allSettled(
+      Array.from({ length: 6 }, () => client.board.v1.whiteboardNode.createPlantuml({ path: { whiteboard_id: board }, data: { plant_uml_code: 'pie\n  "a" : 1', syntax_type: 2, style_type: 1 } }, as)),
+    )
+    const refused = burst.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.response)
+    expect(refused.map((r) => [r.status, r.data.code])).toEqual([[429, 2890006]])
+    expect(e.boardDiagrams()).toHaveLength(5)
+
+    // A board in a document the caller cannot open.
+    const closed = e.createSpace({ userIsMember: false, appIsMember: true })
+    const { obj_token: closedDoc } = e.createNode(closed, { title: 'Closed' })
+    const appMade = await client.docx.v1.documentBlockChildren.create({ path: { document_id: closedDoc, block_id: closedDoc }, data: { children: [{ block_type: 43, board: {} }] } })
+    await new Promise((r) => setTimeout(r, 1100))
+    const noAccess = await parse({ plant_uml_code: 'flowchart TD\n  A --> B', syntax_type: 2, style_type: 1 }, appMade.data!.children![0]!.board!.token!)
+    expect([noAccess.status, noAccess.data.code]).toEqual([403, 2890005])
+
+    // Scopes: a user who did not grant it, and an app that did not apply for it.
+    const withoutScope = lark.withUserAccessToken(e.issueUserAccessToken({ scopes: ['wiki:wiki', 'docx:document'] }))
+    const ungranted = await parse({ plant_uml_code: 'flowchart TD\n  A --> B', syntax_type: 2, style_type: 1 }, board, withoutScope)
+    expect(ungranted.data.code).toBe(99991679)
+    e.setMissingAppScopes(['board:whiteboard:node:create'])
+    const notApplied = await parse({ plant_uml_code: 'flowchart TD\n  A --> B', syntax_type: 2, style_type: 1 })
+    expect(notApplied.data.code).toBe(99991672)
+    expect(notApplied.data.msg).toContain('board:whiteboard:node:create')
+  })
+
+  it('a board block goes with its whiteboard; descendant create refuses board blocks (GUESSES.md)', async () => {
+    const e = (emulator = await startFeishuEmulator({ rateLimits: false }))
+    const client = sdk(e)
+    const as = lark.withUserAccessToken(e.issueUserAccessToken())
+    const { obj_token: doc } = e.createNode(e.createSpace(), { title: 'Gone' })
+    const made = await client.docx.v1.documentBlockChildren.create({ path: { document_id: doc, block_id: doc }, data: { children: [{ block_type: 43, board: {} }] } }, as)
+    const board = made.data!.children![0]!.board!.token!
+    await client.docx.v1.documentBlockChildren.batchDelete({ path: { document_id: doc, block_id: doc }, data: { start_index: 0, end_index: 1 } }, as)
+    const gone = await axiosError(client.board.v1.whiteboardNode.list({ path: { whiteboard_id: board } }, as))
+    expect([gone.status, gone.data.code]).toEqual([400, 2890003])
+    const nested = await axiosError(
+      client.docx.v1.documentBlockDescendant.create(
+        { path: { document_id: doc, block_id: doc }, data: { children_id: ['b'], descendants: [{ block_id: 'b', block_type: 43, board: {} }] } },
+        as,
+      ),
+    )
+    expect([nested.status, nested.data.code]).toEqual([400, 1770029])
+  })
+})
+
 describe('official SDK: what the listing and drive metas say about who made and who edited a page', () => {
   it('listing fields per identity; every document edit moves obj_edit_time; metas batch_query names the last editor', async () => {
     const clock = manualClock(Date.UTC(2026, 11, 1))

@@ -8,6 +8,7 @@ const API: Record<Parameters<Pacer['acquire']>[0], string> = {
   'docx-read': 'docx.documentBlock.list',
   'docx-write': 'docx.documentBlockDescendant.create',
   upload: 'drive.media.uploadAll',
+  board: 'board.whiteboardNode.createPlantuml',
   other: 'other',
 }
 
@@ -63,6 +64,13 @@ describe('pacer', () => {
     expect(maxInWindow(times, 1000)).toBe(3)
     // 30 writes at 3/s need 9 full windows after the first burst; the margin is 40 ms per window.
     expect(times.at(-1)!).toBe(9 * 1040)
+  })
+
+  it('never grants more than 5 whiteboard diagram imports in any second (the parse-syntax page: 5/s)', async () => {
+    const clock = manualClock(0)
+    const times = await grantTimes(new Pacer(clock), clock, 20, 'board')
+    expect(maxInWindow(times, 1000)).toBe(5)
+    expect(times.at(-1)!).toBe(3 * 1040)
   })
 
   it('never grants more than 100 wiki calls in any minute', async () => {

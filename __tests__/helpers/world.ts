@@ -44,6 +44,8 @@ export interface SavedWorld {
 export interface WorldOptions {
   feishu?: FeishuEmulatorOptions
   environmentSecret?: boolean
+  /** false: no secret holds the seed token yet (as before `feishu-wiki-sync auth`); default: the secret holds it. */
+  seedSecret?: boolean
   /** Files to write into the workspace, path → content. */
   files?: Record<string, string | Uint8Array>
   /**
@@ -54,7 +56,12 @@ export interface WorldOptions {
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const seeded = await startSeededWorld({ repo: REPO, environment: ENVIRONMENT, feishu: options.feishu })
+  const seeded = await startSeededWorld({
+    repo: REPO,
+    environment: ENVIRONMENT,
+    feishu: options.feishu,
+    ...(options.seedSecret === false ? {} : { seedSecret: { environment: options.environmentSecret === true } }),
+  })
   const { feishu, github } = seeded
   if (options.restore) {
     feishu.restoreState(options.restore.feishu)

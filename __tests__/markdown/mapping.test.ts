@@ -35,7 +35,7 @@ describe('title', () => {
 
   it('the first H1 becomes the title and leaves the body; later H1s stay', () => {
     const result = checked('Intro\n\n# The *Title*\n\n## Sub\n\n# Second\n')
-    expect(result).toMatchObject({ title: 'The Title', titleSource: 'h1' })
+    expect(result).toMatchObject({ title: 'The Title', titleSource: 'heading' })
     expect(shape(result.blocks)).toEqual([text(run('Intro')), { t: 4, p: { elements: [run('Sub')] } }, { t: 3, p: { elements: [run('Second')] } }])
   })
 
@@ -43,7 +43,7 @@ describe('title', () => {
     const result = checked('# ![logo](logo.png) Project *X*\n\ntext')
     expect(result.title).toBe('Project X')
     expect(shape(result.blocks)).toEqual([{ t: 27, p: {} }, text(run('text'))])
-    expect(result.assets).toMatchObject([{ blockId: 'b1', path: 'docs/logo.png' }])
+    expect(result.fillables).toMatchObject([{ blockId: 'b1', path: 'docs/logo.png' }])
   })
 
   it('falls back to the file name; README and index are named after their folder', () => {
@@ -292,7 +292,7 @@ describe('images', () => {
       { t: 27, p: {} },
       text(run('after')),
     ])
-    expect(result.assets).toEqual([
+    expect(result.fillables).toEqual([
       { blockId: 'b2', kind: 'local', src: '../img/logo.png', path: 'docs/img/logo.png', alt: 'The logo', line: 3 },
       { blockId: 'b3', kind: 'remote', src: 'https://cdn.example.com/a.png', alt: '', line: 5 },
       { blockId: 'b5', kind: 'local', src: 'y.gif', path: 'docs/guide/y.gif', alt: 'x', line: 7 },
@@ -300,7 +300,7 @@ describe('images', () => {
   })
 
   it('a linked image (a badge) keeps the image and warns about the link', () => {
-    const result = checked('[![CI](https://ci/badge.svg)](https://ci/run)')
+    const result = checked('[![CI](https://ci/badge.png)](https://ci/run)')
     expect(shape(result.blocks)).toEqual([{ t: 27, p: {} }])
     expect(codes(result)).toEqual(['image-link-dropped'])
   })
@@ -367,9 +367,9 @@ describe('raw HTML', () => {
   })
 
   it('<img src alt> becomes an image block with an asset', () => {
-    const result = checked('<p align="center"><img src="logo.svg" alt="Logo" width="80"></p>', 'docs/a.md')
+    const result = checked('<p align="center"><img src="logo.png" alt="Logo" width="80"></p>', 'docs/a.md')
     expect(shape(result.blocks)).toEqual([{ t: 27, p: {} }])
-    expect(result.assets).toEqual([{ blockId: 'b1', kind: 'local', src: 'logo.svg', path: 'docs/logo.svg', alt: 'Logo', line: 1 }])
+    expect(result.fillables).toEqual([{ blockId: 'b1', kind: 'local', src: 'logo.png', path: 'docs/logo.png', alt: 'Logo', line: 1 }])
   })
 
   it('other tags are stripped, with a warning when something is lost; comments vanish silently', () => {
@@ -392,11 +392,40 @@ describe('raw HTML', () => {
   })
 })
 
-describe('mermaid', () => {
-  it('is a plain-text code block with a warning', () => {
-    const result = checked('```mermaid\ngraph TD\n  A-->B\n```')
-    expect(shape(result.blocks)).toEqual([{ t: 14, p: { style: { language: 1 }, elements: [run('graph TD\n  A-->B')] } }])
-    expect(result.warnings).toMatchObject([{ code: 'mermaid-as-code', line: 1 }])
+describe('diagrams', () => {
+  const fallback = (code: string) => ({ block_type: 14, code: { style: { language: 1 }, elements: [run(code)] } })
+
+  it('mermaid, plantuml and puml fences become empty board blocks with a fillable diagram (no warning)', () => {
+    const result = checked('```mermaid\ngraph TD\n  A-->B\n```\n\ntext\n\n```plantuml\n@startuml\nA -> B\n@enduml\n```\n\n```puml\nA -> B: hi\n```')
+    expect(shape(result.blocks)).toEqual([{ t: 43, p: {} }, text(run('text')), { t: 43, p: {} }, { t: 43, p: {} }])
+    expect(result.warnings).toEqual([])
+    expect(result.fillables).toEqual([
+      { blockId: 'b1', line: 1, kind: 'diagram', syntax: 'mermaid', code: 'graph TD\n  A-->B', fallback: fallback('graph TD\n  A-->B') },
+      { blockId: 'b3', line: 8, kind: 'diagram', syntax: 'plantuml', code: '@startuml\nA -> B\n@enduml', fallback: fallback('@startuml\nA -> B\n@enduml') },
+      // A body without @startuml is given to Feishu whole; the fallback keeps the fence as written.
+      { blockId: 'b4', line: 14, kind: 'diagram', syntax: 'plantuml', code: '@startuml\nA -> B: hi\n@enduml', fallback: fallback('A -> B: hi') },
+    ])
+  })
+
+  it('@startuml … @enduml in a fence without a language is PlantUML; the first token of the info string counts', () => {
+    const result = checked('```\n@startuml\nBob -> Alice\n@enduml\n```\n\n```mermaid,ignore\npie\n  "a" : 1\n```')
+    expect(result.fillables.map((f) => [f.kind, f.kind === 'diagram' ? f.syntax : ''])).toEqual([
+      ['diagram', 'plantuml'],
+      ['diagram', 'mermaid'],
+    ])
+  })
+
+  it('stays code: other languages, an empty diagram, and @startuml in a fence of another language', () => {
+    const result = checked('```text\n@startuml\nA -> B\n@enduml\n```\n\n```mermaid\n```\n\n```\n@startuml without end\n```')
+    expect(shape(result.blocks).map((b) => b.t)).toEqual([14, 14, 14])
+    expect(result.fillables).toEqual([])
+  })
+
+  it('a diagram in a list item is a board child of the item; in an alert it moves after the callout', () => {
+    const result = checked('- step\n\n  ```mermaid\n  graph LR\n    A-->B\n  ```\n\n> [!NOTE]\n> see\n>\n> ```mermaid\n> pie\n> ```')
+    const types = result.blocks.descendants.map((b) => b.block_type)
+    expect(types).toEqual([12, 43, 19, 2, 2, 43])
+    expect(result.fillables.map((f) => f.blockId)).toEqual(['b2', 'b6'])
   })
 })
 

@@ -36,7 +36,7 @@ describe('odd input', () => {
   }
 
   it('an empty file has an empty body and the file name as title', () => {
-    expect(convert('')).toMatchObject({ title: 'page', titleSource: 'file-name', blocks: { children_id: [], descendants: [] }, assets: [], links: [], warnings: [] })
+    expect(convert('')).toMatchObject({ title: 'page', titleSource: 'file-name', blocks: { children_id: [], descendants: [] }, fillables: [], links: [], warnings: [] })
   })
 
   it('fuzz: 300 random Markdown-ish documents', () => {

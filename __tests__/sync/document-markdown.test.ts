@@ -68,7 +68,7 @@ async function sync(documentId: string, markdown: string, isNew = false) {
   const result = await syncDocument(h.docx, h.media, {
     documentId,
     existing,
-    conversion: { blocks: conversion.blocks, assets: conversion.assets },
+    conversion: { blocks: conversion.blocks, assets: conversion.fillables.flatMap((f) => (f.kind === 'local' ? [{ blockId: f.blockId, repoPath: f.path }] : [])) },
     provenance: provenance(),
     loadAsset: async (p) => (p === 'docs/img/pic.png' ? new Uint8Array([137, 80, 78, 71, 1, 2, 3]) : undefined),
     dryRun: false,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { classifyLink, githubUrl, resolveLink } from '../../src/sync/source/links.js'
+import { classifyLink, deadLinkReason, githubUrl, resolveLink } from '../../src/sync/source/links.js'
 import { buildDocsTree } from '../../src/sync/source/tree.js'
 import { wikiNodeUrl, wikiUrlPrefix } from '../../src/feishu/wiki.js'
 
@@ -66,5 +66,55 @@ describe('links', () => {
     expect(wikiNodeUrl('https://open.feishu.cn', 'wikX')).toBe('https://www.feishu.cn/wiki/wikX')
     expect(wikiNodeUrl('https://open.larksuite.com', 'wikX')).toBe('https://www.larksuite.com/wiki/wikX')
     expect(wikiUrlPrefix('http://127.0.0.1:4567')).toBe('https://www.feishu.cn/wiki/')
+  })
+})
+
+describe('site-style links (mdBook, VitePress, MkDocs)', () => {
+  const site = buildDocsTree(
+    'docs',
+    [
+      { relPath: 'index.md', repoPath: 'docs/index.md', title: 'Home' },
+      { relPath: 'guide/b.md', repoPath: 'docs/guide/b.md', title: 'B' },
+      { relPath: 'guide/c/README.md', repoPath: 'docs/guide/c/README.md', title: 'C' },
+      { relPath: 'guide/d/index.md', repoPath: 'docs/guide/d/index.md', title: 'D' },
+    ],
+    false,
+    'docs',
+  )
+  const page = (href: string, from = 'docs/guide/a.md') => classifyLink(href, from, site)
+
+  it.each([
+    ['./b', 'docs/guide/b.md'],
+    ['b', 'docs/guide/b.md'],
+    ['b.html', 'docs/guide/b.md'],
+    ['./b.html#usage', 'docs/guide/b.md'],
+    ['/guide/b', 'docs/guide/b.md'],
+    ['/guide/b.html', 'docs/guide/b.md'],
+    ['./c/', 'docs/guide/c/README.md'],
+    ['c', 'docs/guide/c/README.md'],
+    ['./d/index.html', 'docs/guide/d/index.md'],
+    ['/', 'docs/index.md'],
+    ['/index.html', 'docs/index.md'],
+  ])('%s reaches its page', (href, repoPath) => {
+    const target = page(href)
+    expect(target.kind).toBe('page')
+    expect(site.pages.get((target as { key: string }).key)!.contentFile?.repoPath).toBe(repoPath)
+  })
+
+  it('keeps the anchor in the target; the URL is the page', () => {
+    expect(page('./b#step-2')).toMatchObject({ kind: 'page', anchor: 'step-2' })
+    expect(resolveLink('./b#step-2', 'docs/guide/a.md', { ...ctx, tree: site, nodeToken: () => 'wikB' }).url).toBe('https://www.feishu.cn/wiki/wikB')
+  })
+
+  it('a link that reaches nothing is a warning naming what was tried; existing repo files are not', () => {
+    const exists = (p: string) => p === 'src/main.ts'
+    expect(deadLinkReason('./missing', 'docs/guide/a.md', site, exists)).toBe(
+      'link ./missing reaches nothing: there is no page, file or folder docs/guide/missing (also tried as a site link: docs/guide/missing.md, docs/guide/missing/index.md, docs/guide/missing/README.md, docs/guide/missing/readme.md)',
+    )
+    expect(deadLinkReason('../../src/main.ts', 'docs/guide/a.md', site, exists)).toBeUndefined()
+    expect(deadLinkReason('./b', 'docs/guide/a.md', site, exists)).toBeUndefined()
+    expect(deadLinkReason('https://x.y/z', 'docs/guide/a.md', site, exists)).toBeUndefined()
+    const resolved = resolveLink('./missing', 'docs/guide/a.md', { ...ctx, tree: site, exists })
+    expect(resolved.warning).toContain('reaches nothing')
   })
 })

@@ -37,6 +37,16 @@ describe('provenance marker', () => {
     expect(roundTrip(p)).toEqual(p)
   })
 
+  it('round-trips whiteboard ids beside file tokens, and the diagrams Feishu refused with their codes', () => {
+    const p: Provenance = {
+      ...base,
+      images: { boxcnAAAA: '0011223344556677', J1GmwmBV2hbGupbFpSrcWCahnMd: 'aabbccddeeff0011' },
+      refused: { '0123456789abcdef': 2890002, fedcba9876543210: 2890001 },
+    }
+    expect(roundTrip(p)).toEqual(p)
+    expect(markerUrl(p)).toContain('&refused=0123456789abcdef.2890002%2Cfedcba9876543210.2890001')
+  })
+
   it('reads a link the server hands back decoded', () => {
     const decoded = roundTrip(base, (blocks) => {
       const text = blocks[1]!.text as { elements: { text_run: { text_element_style?: { link?: { url: string } } } }[] }

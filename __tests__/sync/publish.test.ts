@@ -406,7 +406,7 @@ describe('publishDocs: dry run, robustness', () => {
     expect(result.counts.failed).toBe(0)
     expect(log.warnings).toEqual([])
     expect(world.tree()).toBe(
-      ['feishu-wiki-sync', 'Getting started', 'Reference', '  Inputs and outputs', '  Troubleshooting', 'FAQ', 'Benchmarks', 'concepts', '  How publishing works', '  The sync state, and edits made in Feishu', '  The token chain'].join('\n'),
+      ['feishu-wiki-sync', 'Getting started', 'Reference', '  Inputs and outputs', '  Troubleshooting', 'FAQ', 'Benchmarks', 'concepts', '  How publishing works', '  Documentation sites', '  The sync state, and edits made in Feishu', '  The token chain'].join('\n'),
     )
     expect(world.emu.uploads().map((u) => u.fileName)).toEqual(['pipeline.png'])
   })

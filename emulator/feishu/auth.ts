@@ -17,7 +17,7 @@ import { base62, digits, jwtLikeToken } from './ids.js'
 
 export const DEFAULT_USER_ID = 'ou_emulator_user'
 /** Scopes a seeded grant carries unless told otherwise. */
-export const DEFAULT_SCOPES = ['auth:user.id:read', 'offline_access', 'wiki:wiki', 'docx:document', 'drive:drive', 'docs:document.media:upload']
+export const DEFAULT_SCOPES = ['auth:user.id:read', 'offline_access', 'wiki:wiki', 'docx:document', 'drive:drive', 'docs:document.media:upload', 'board:whiteboard:node:create', 'board:whiteboard:node:read']
 const DAY = 86_400_000
 /** "在用户授权应用 365 天后，应用必须通过用户重新授权" (refresh page): the hard cap from the original grant. */
 export const GRANT_MAX_AGE_MS = 365 * DAY
@@ -472,7 +472,11 @@ export class AuthState {
       this.denyDevice(userCode)
       return page(`Denied (${userCode}).`)
     }
-    return page(`Authorize the app with code <b>${userCode}</b>? Add emulator_approve=1 or emulator_deny=1 to answer.`)
+    // Buttons for a person trying the emulator (`npm run playground`): a GET form adds emulator_approve or emulator_deny.
+    const code = userCode.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+    const form = (name: string, label: string) =>
+      `<form method="get" style="display:inline"><input type="hidden" name="user_code" value="${code}"><input type="hidden" name="${name}" value="1"><button type="submit">${label}</button></form>`
+    return page(`Authorize the app with code <b>${code}</b>?</p><p>${form('emulator_approve', 'Approve')} ${form('emulator_deny', 'Deny')}`)
   }
 
   // ---- GET /open-apis/authen/v1/authorize (accounts host) --------------------------------------------------------

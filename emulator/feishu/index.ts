@@ -10,6 +10,7 @@ import { type Clock, realClock } from '../core/clock.js'
 import { type SavedFields, restoreFields, saveFields } from '../core/state.js'
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse, type Fault, Router } from '../core/server.js'
 import { AuthState, DEFAULT_USER_ID, type Identity, oauthError } from './auth.js'
+import { type BoardNode, BoardState, type DiagramRecord } from './board.js'
 import type { DocumentStoreContract } from './docx-contract.js'
 import { type Block, DocumentStore, DocxError } from './docx/store.js'
 import { DriveState, parseMultipart } from './drive.js'
@@ -25,6 +26,7 @@ export type { RouteInfo } from './routes.js'
 export type { Node, Space } from './wiki.js'
 export type { Identity } from './auth.js'
 export type { RateLimitStats } from './ratelimit.js'
+export type { BoardNode, DiagramRecord } from './board.js'
 export { DEFAULT_USER_ID, DEFAULT_SCOPES, oauthError } from './auth.js'
 
 export interface FeishuEmulatorOptions {
@@ -101,6 +103,17 @@ export interface FeishuEmulator {
   deletedDocuments(): string[]
   /** Turn rate limiting on or off at run time. */
   setRateLimits(enabled: boolean): void
+  /**
+   * Scopes the app has not applied for (developer console): a call needing only these answers 99991672 whatever
+   * the token. Default none (the app has every scope).
+   */
+  setMissingAppScopes(scopes: string[]): void
+  /** Every diagram a whiteboard accepted (parse-syntax calls), oldest first, with its text. */
+  boardDiagrams(): DiagramRecord[]
+  /** A whiteboard's nodes as the list API answers them. */
+  boardNodes(whiteboardId: string): BoardNode[]
+  /** A whiteboard as a person would describe it: node count and the source it was made from. */
+  renderBoard(whiteboardId: string): string
   /**
    * A deep copy of everything the emulator remembers (tokens, spaces, nodes, documents, uploads, rate windows;
    * not the call log, schema violations or armed faults), with the clock time it was taken at.
@@ -212,6 +225,8 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
     documentOfNode: (nodeToken) => wiki.findNode(nodeToken)?.obj_token,
   })
   docs.setMediaRelation((fileToken) => drive.relation(fileToken))
+  const boards = new BoardState({ findBoard: (token) => docs.findBoard(token), canUseDocument })
+  const missingAppScopes = new Set<string>()
 
   // ---- docx helpers --------------------------------------------------------------------------------------------
 
@@ -289,6 +304,9 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
     },
     [ROUTE.metasBatchQuery]: (ctx) => ok(drive.batchQuery(user(ctx), asBody(ctx.req.body))),
 
+    [ROUTE.boardCreatePlantuml]: (ctx) => ok(boards.createPlantuml(user(ctx), ctx.req.params.whiteboard_id!, ctx.req.body)),
+    [ROUTE.boardNodeList]: (ctx) => ok(boards.listNodes(user(ctx), ctx.req.params.whiteboard_id!)),
+
     [ROUTE.documentGet]: (ctx) => {
       return ok({ document: docs.getDocument(ctx.req.params.document_id!) })
     },
@@ -355,6 +373,8 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
   const familyInvalid = (info: RouteInfo): ApiError =>
     info.family === 'docx'
       ? new ApiError(1770001, 'invalid param')
+      : info.family === 'board'
+        ? new ApiError(2890001, 'invalid format')
       : info.family === 'wiki'
         ? new ApiError(131002, 'param err')
         : new ApiError(99992402, 'field validation failed')
@@ -366,6 +386,9 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
       const ctx: Ctx = { req }
       if (info.auth === 'token') {
         ctx.identity = auth.authenticate(req)
+        if (info.scopes && info.scopes.every((s) => missingAppScopes.has(s))) {
+          throw new ApiError(99991672, `Access denied. One of the following scopes is required: [${info.scopes.join(', ')}].`)
+        }
         if (ctx.identity.kind === 'user' && info.scopes) {
           const scopes = ctx.identity.scopes
           if (!info.scopes.some((prefix) => scopes.some((s) => s.startsWith(prefix)))) {
@@ -430,7 +453,7 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
   })
   baseUrl = await server.listen(port ?? 0)
 
-  const stateHolders = () => ({ auth, wiki, docs, drive, limiter, deleted: { deleted } })
+  const stateHolders = () => ({ auth, wiki, docs, drive, boards, limiter, deleted: { deleted } })
 
   const creatorId = (creator: 'user' | 'app' | 'someone-else' | undefined): string =>
     creator === 'app' ? appOpenId : creator === 'someone-else' ? SOMEONE_ELSE : DEFAULT_USER_ID
@@ -490,6 +513,13 @@ export async function startFeishuEmulator(options: FeishuEmulatorOptions = {}, p
     setRateLimits: (enabled) => {
       limiter.enabled = enabled
     },
+    setMissingAppScopes: (scopes) => {
+      missingAppScopes.clear()
+      for (const s of scopes) missingAppScopes.add(s)
+    },
+    boardDiagrams: () => structuredClone(boards.diagrams),
+    boardNodes: (whiteboardId) => boards.nodesOf(whiteboardId),
+    renderBoard: (whiteboardId) => boards.render(whiteboardId),
     saveState: () => ({ at: clock.now(), fields: saveFields(stateHolders()) }),
     restoreState: (state) => restoreFields(stateHolders(), state.fields),
   }

@@ -17,6 +17,12 @@ export interface WindowSpec {
   windowMs: number
   /** 429 for most APIs; 400 for the docx app-level limits ("HTTP 400 + 99991400" in their doc comments). */
   status: 400 | 429
+  /**
+   * A service's own throttle answer instead of the gateway's 99991400 (board: HTTP 429 + 2890006 "too many
+   * request", https://open.feishu.cn/document/docs/board-v1/whiteboard-node/create_plantuml); sent without the
+   * x-ogw-ratelimit headers, which belong to the gateway.
+   */
+  answer?: { code: number; msg: string }
 }
 
 export interface RateLimitStats {
@@ -56,6 +62,7 @@ export class RateLimiter {
         this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1
         const label = `${key}|${spec.limit}/${spec.windowMs}ms`
         this.stats.byWindow[label] = (this.stats.byWindow[label] ?? 0) + 1
+        if (spec.answer) throw new ApiError(spec.answer.code, spec.answer.msg, spec.status)
         throw new ApiError(99991400, 'request trigger frequency limit', spec.status, {
           'x-ogw-ratelimit-limit': String(spec.limit),
           'x-ogw-ratelimit-reset': String(resetS),

@@ -3,7 +3,7 @@
 // token it needs, which rate-limit windows it counts against, and which error family its validation uses.
 import { DAY, MINUTE, SECOND, type WindowSpec } from './ratelimit.js'
 
-export type Family = 'oauth' | 'app-token' | 'wiki' | 'docx' | 'drive' | 'generic'
+export type Family = 'oauth' | 'app-token' | 'wiki' | 'docx' | 'drive' | 'board' | 'generic'
 
 export interface RouteInfo {
   name: string
@@ -38,7 +38,14 @@ const UPLOAD: WindowSpec[] = [
   { limit: 10_000, windowMs: DAY, status: 429 },
 ]
 
+// Board parse-syntax: 5/s ("5 次/秒"); its own throttle answer is HTTP 429 + 2890006 "too many request"
+// (https://open.feishu.cn/document/docs/board-v1/whiteboard-node/create_plantuml). The node list page gives no
+// number: the generic 5/s read budget is a guess (GUESSES.md).
+const BOARD_PARSE: WindowSpec[] = [{ limit: 5, windowMs: SECOND, status: 429, answer: { code: 2890006, msg: 'too many request' } }]
+const BOARD_READ: WindowSpec[] = [{ limit: 5, windowMs: SECOND, status: 429, answer: { code: 2890006, msg: 'too many request' } }]
+
 const DOCS = '/open-apis/docx/v1/documents/:document_id'
+const BOARDS = '/open-apis/board/v1/whiteboards/:whiteboard_id'
 const NODES = '/open-apis/wiki/v2/spaces/:space_id/nodes'
 
 /** Order matters: literal segments (get_node, batch_update) come before the `:param` routes they would match. */
@@ -63,6 +70,9 @@ export const ROUTES: RouteInfo[] = [
   // drive
   { name: 'drive.v1.media.uploadAll', method: 'POST', path: '/open-apis/drive/v1/medias/upload_all', auth: 'token', family: 'drive', scopes: ['drive:', 'docs:', 'docx:', 'bitable:', 'sheets:'], limits: { perApp: UPLOAD } },
   { name: 'drive.v1.meta.batchQuery', method: 'POST', path: '/open-apis/drive/v1/metas/batch_query', auth: 'token', family: 'drive', scopes: ['drive:', 'docs:', 'docx:', 'wiki:'] },
+  // board (the literal `plantuml` before the plain nodes path is not needed: methods differ)
+  { name: 'board.v1.whiteboardNode.createPlantuml', method: 'POST', path: `${BOARDS}/nodes/plantuml`, auth: 'token', family: 'board', scopes: ['board:whiteboard:node:create'], limits: { perApp: BOARD_PARSE } },
+  { name: 'board.v1.whiteboardNode.list', method: 'GET', path: `${BOARDS}/nodes`, auth: 'token', family: 'board', scopes: ['board:whiteboard:node:read'], limits: { perApp: BOARD_READ } },
   // docx
   { name: 'docx.v1.document.get', method: 'GET', path: DOCS, auth: 'token', family: 'docx', scopes: ['docx:'], limits: { perApp: DOCX_READ } },
   { name: 'docx.v1.documentBlock.list', method: 'GET', path: `${DOCS}/blocks`, auth: 'token', family: 'docx', scopes: ['docx:'], limits: { perApp: DOCX_READ } },
@@ -103,4 +113,6 @@ export const ROUTE = {
   childrenCreate: 'docx.v1.documentBlockChildren.create',
   descendantCreate: 'docx.v1.documentBlockDescendant.create',
   childrenBatchDelete: 'docx.v1.documentBlockChildren.batchDelete',
+  boardCreatePlantuml: 'board.v1.whiteboardNode.createPlantuml',
+  boardNodeList: 'board.v1.whiteboardNode.list',
 } as const

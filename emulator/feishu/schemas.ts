@@ -77,7 +77,30 @@ function widenReplaceImage(holder: unknown): void {
   if (isRecord(replace) && isRecord(replace.properties)) Object.assign(replace.properties, REPLACE_IMAGE_EXTRA)
 }
 
+/**
+ * Board blocks (block_type 43): lark-mcp 0.5.1's block schema has no `board` payload; node-sdk 1.74.0 request types
+ * have `board?: {align, width, height}` in both children and descendant create, and third-party clients create
+ * `{block_type: 43, board: {}}` through children create (GUESSES.md, "Board blocks").
+ */
+const BOARD_PAYLOAD = {
+  type: 'object',
+  properties: { align: { type: 'number' }, width: { type: 'number' }, height: { type: 'number' } },
+  additionalProperties: false,
+}
+
+function addBoard(list: unknown): void {
+  if (isRecord(list) && isRecord(list.items) && isRecord(list.items.properties)) list.items.properties.board = BOARD_PAYLOAD
+}
+
 const SCHEMA_CORRECTIONS: Record<string, (file: SchemaFile) => void> = {
+  'docx.v1.documentBlockChildren.create': (file) => {
+    const data = file.request?.data?.properties
+    if (isRecord(data)) addBoard(data.children)
+  },
+  'docx.v1.documentBlockDescendant.create': (file) => {
+    const data = file.request?.data?.properties
+    if (isRecord(data)) addBoard(data.descendants)
+  },
   'docx.v1.documentBlock.patch': (file) => widenReplaceImage(file.request?.data),
   'docx.v1.documentBlock.batchUpdate': (file) => {
     const requests = file.request?.data?.properties

@@ -27,6 +27,9 @@
 //   - `image`: NOTHING of the payload. Which picture it shows is compared separately, by the content hash of
 //     the asset (DiffKeys.asset in src/sync/apply/block-diff.ts); `align`, `width`, `height`, `scale` are set by Feishu
 //     or by a person resizing it.
+//   - `board` (a whiteboard): NOTHING of the payload, like an image. Which diagram it shows is compared by the
+//     content hash of the diagram's source (DiffKeys.asset); `token` is the whiteboard the server made, `align`,
+//     `width`, `height` are placement.
 //   - `table.property`: a SUBSET (row_size, column_size, header_row default false, header_column default false).
 //     `column_width` is a person's resizing; `merge_info` and `cells` are read-only.
 //   - `table_cell`, `quote_container`, `divider`: empty payloads; their content is their children.
@@ -59,7 +62,7 @@ export const CONTROLLED = {
 const CODE_LANGUAGE_DEFAULT = 1
 
 /** Payload kinds whose payload we write as `{}`: nothing in them is ours. */
-const EMPTY_PAYLOADS: ReadonlySet<number> = new Set([BlockType.image, BlockType.table_cell, BlockType.quote_container, BlockType.divider])
+const EMPTY_PAYLOADS: ReadonlySet<number> = new Set([BlockType.image, BlockType.board, BlockType.table_cell, BlockType.quote_container, BlockType.divider])
 
 const BOOKKEEPING = new Set(['block_id', 'parent_id', 'children', 'comment_ids', 'block_type'])
 

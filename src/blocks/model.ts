@@ -29,6 +29,7 @@ export const BlockType = {
   view: 33,
   quote_container: 34,
   task: 35,
+  board: 43,
 } as const
 
 export type BlockTypeName = keyof typeof BlockType

@@ -12,7 +12,7 @@ import { UPLOAD_ALL_MAX_BYTES } from '../feishu/media.js'
 import type { LoadedMapping } from '../mappings.js'
 import { type DocsSet, type SourceFile, repoStat } from '../sync/source/docs.js'
 import { type RepoFiles, unresolvedLink } from '../sync/source/link-check.js'
-import { classifyLink } from '../sync/source/links.js'
+import { classifyLink, deadLinkReason } from '../sync/source/links.js'
 import { type DocsTree, pagesInOrder } from '../sync/source/tree.js'
 import { hasAnchor, headingAnchors } from './anchors.js'
 
@@ -104,7 +104,8 @@ function checkFile(
 
   for (const link of draft.links) {
     const target = classifyAcross(link.href, file.repoPath, docs, loaded)
-    const broken = unresolvedLink(link.href, target, repoFiles)
+    // Publishing's own words: deadLinkReason for a link to nothing, unresolvedLink for a file left out.
+    const broken = (target.kind === 'repo' ? deadLinkReason(link.href, file.repoPath, docs.tree, repoFiles.exists) : undefined) ?? unresolvedLink(link.href, target, repoFiles)
     if (broken) {
       warn('link', link.line, link.column, broken)
       continue
@@ -121,7 +122,9 @@ function checkFile(
   for (const image of draft.images) {
     if (image.remote || image.repoPath === undefined) continue // remote: linked, not uploaded; outside: the converter warns
     const size = repoFiles.fileSize(image.repoPath)
+    const refusal = size === undefined ? undefined : docs.images.admit(image.repoPath)
     if (size === undefined) warn('image', image.line, undefined, `Image ${image.src}: ${image.repoPath} is not a file in the repository; a "[missing image]" placeholder would be written.`)
+    else if (refusal) warn('image', image.line, undefined, `Image ${image.src} would not be read: ${refusal}. A placeholder would be published instead.`)
     else if (size > UPLOAD_ALL_MAX_BYTES) warn('image', image.line, undefined, `Image ${image.src} is larger than 20 MB, Feishu's upload limit; an "[image too large]" placeholder would be written.`)
   }
   return out

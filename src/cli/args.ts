@@ -117,23 +117,48 @@ export function parseFlags(command: string, argv: string[], spec: Spec): Parsed 
     const parsed = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: true })
     return parsed as Parsed
   } catch (error) {
-    throw new UsageError(rewordParseError(error, command), command)
+    throw new UsageError(rewordParseError(error, command, spec), command)
   }
 }
 
-function rewordParseError(error: unknown, command: string): string {
+function rewordParseError(error: unknown, command: string, spec: Spec): string {
   const e = error as { code?: string; message?: string }
   const message = e.message ?? String(error)
   const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1]
   switch (e.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown flag ${option ?? ''} for '${command}'`.replace('  ', ' ')
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const guess = option ? closestFlag(option.replace(/^-+/, '').split('=')[0]!, Object.keys(spec)) : undefined
+      return `unknown flag ${option ?? ''} for '${command}'${guess ? `; did you mean --${guess}?` : ''}`.replace('  ', ' ')
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (/does not take an argument/.test(message)) return `${option} is a switch and takes no value`
       return `${option} needs a value`
     default:
       return message.split('\n')[0]!
   }
+}
+
+/** The known flag nearest to a mistyped one (edit distance ≤ 2, or one is a prefix of the other). */
+export function closestFlag(typed: string, known: string[]): string | undefined {
+  const word = typed.toLowerCase().replace(/_/g, '-')
+  let best: { name: string; distance: number } | undefined
+  for (const name of known) {
+    const distance = name.startsWith(word) || word.startsWith(name) ? 1 : editDistance(word, name)
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance }
+  }
+  return best?.name
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]!
 }
 
 function text(values: Parsed['values'], name: string, command: string): string | undefined {

@@ -21,9 +21,9 @@ import {
 } from '../feishu/oauth.js'
 import { createGitHubClient, type GitHubClient, GitHubApiError } from '../github/client.js'
 import { type PublicKey, type SecretTarget, getSecretPublicKey, proveSecretWriteAccess, putSecret } from '../github/secrets.js'
-import { ExitCode, describeSecret } from '../token-guidance.js'
+import { ExitCode, contextFlags, describeSecret, notSentAdvice, notSentReason } from '../token-guidance.js'
 import type { AuthOptions } from './args.js'
-import { APP_SECRET_HELP, findAppSecret, findGitHubToken, githubTokenHelp } from './credentials.js'
+import { APP_SECRET_HELP, findAppSecret, findGitHubToken, githubTokenHelp, inCliTerms } from './credentials.js'
 import type { CliIO } from './io.js'
 import { PortInUseError, startCallbackServer } from './loopback.js'
 
@@ -35,6 +35,37 @@ export async function runAuth(o: AuthOptions, io: CliIO): Promise<number> {
     return code
   }
 
+  // Ctrl-C says what state things are in.
+  let phase: 'checking' | 'signing-in' | 'saving' | 'done' = 'checking'
+  const removeInterrupt = io.onInterrupt(() => io.err(`\n${interruptedMessage(phase, o)}`))
+  try {
+    return await authorize(o, io, say, fail, (next) => (phase = next))
+  } finally {
+    removeInterrupt()
+  }
+}
+
+function interruptedMessage(phase: 'checking' | 'signing-in' | 'saving' | 'done', o: AuthOptions): string {
+  const secret = o.print ? 'nothing was printed' : `the ${describeSecret({ name: o.secretName, environment: o.environment })} is unchanged`
+  switch (phase) {
+    case 'checking':
+      return `Interrupted before signing in: nothing was done (${secret}).`
+    case 'signing-in':
+      return `Interrupted while waiting for the sign-in: no token was issued and ${secret}. The code printed above is abandoned; run the command again to start over.`
+    case 'saving':
+      return `Interrupted while saving the refresh token: the secret may or may not hold it. Check with \`doctor\`, or run this command again.`
+    case 'done':
+      return 'Interrupted after the work was done.'
+  }
+}
+
+async function authorize(
+  o: AuthOptions,
+  io: CliIO,
+  say: (text: string) => void,
+  fail: (message: string, code?: number) => number,
+  enter: (phase: 'signing-in' | 'saving' | 'done') => void,
+): Promise<number> {
   const appSecret = await findAppSecret(io, o.appId)
   if (!appSecret) return fail(`no app secret. ${APP_SECRET_HELP}`, ExitCode.invalidInput)
 
@@ -53,7 +84,14 @@ export async function runAuth(o: AuthOptions, io: CliIO): Promise<number> {
       await proveSecretWriteAccess(client, target, key)
       github = { client, target, key, label }
     } catch (error) {
-      return fail(`GitHub: ${errorText(error)}\nNothing was done; fix the GitHub token and run the command again.`)
+      return fail(`GitHub: ${errorText(error)}\n${githubFailureAdvice(error, o.githubApiUrl)}`)
+    }
+    if (!o.environment) {
+      io.err(
+        'warning: this writes a repository secret. The README recommends an environment secret (--environment wiki-sync, with ' +
+          '`environment: wiki-sync` on the job and `secret-environment: wiki-sync` on the step): GitHub reads repository secrets when a ' +
+          'run is queued, so a run queued behind another would start with a spent token.',
+      )
     }
   }
 
@@ -61,11 +99,14 @@ export async function runAuth(o: AuthOptions, io: CliIO): Promise<number> {
   try {
     await getTenantAccessToken({ baseUrl: o.baseUrl, appId: o.appId, appSecret: appSecret.value, onSecret: () => {} })
   } catch (error) {
-    const message = error instanceof TenantTokenError ? error.message : errorText(error)
+    const notSent = notSentReason(error)
+    if (notSent) return fail(notSentAdvice(notSent, { service: 'Feishu', url: o.baseUrl, setting: '--base-url (https://open.feishu.cn, or https://open.larksuite.com for Lark)' }))
+    const message = error instanceof TenantTokenError ? inCliTerms(error.message) : errorText(error)
     return fail(`${message}\nThe App Secret came from ${appSecret.source}. For Lark, pass --base-url https://open.larksuite.com.`)
   }
 
   let tokens: OAuthTokens
+  enter('signing-in')
   try {
     tokens = o.flow === 'device' ? await deviceFlow(o, appSecret.value, io, say) : await browserFlow(o, appSecret.value, io, say)
   } catch (error) {
@@ -101,6 +142,7 @@ export async function runAuth(o: AuthOptions, io: CliIO): Promise<number> {
 
   // Written once, right away; no refresh, no "test" call with it.
   let saved: Awaited<ReturnType<typeof putSecret>>
+  enter('saving')
   try {
     saved = await putSecret(github!.client, github!.target, tokens.refreshToken, github!.key)
   } catch (error) {
@@ -109,15 +151,20 @@ export async function runAuth(o: AuthOptions, io: CliIO): Promise<number> {
         'The new authorization is lost (it was never printed or stored). Fix the problem and run the command again; nothing else changed.',
     )
   }
+  enter('done')
   const repo = `${o.repo!.owner}/${o.repo!.repo}`
-  say(`Saved the refresh token into the ${github!.label} (${saved.result}).`)
+  say(
+    saved.result === 'updated'
+      ? `Saved the refresh token into the ${github!.label}, replacing the one it held (the chain starts again from this one).`
+      : `Saved the refresh token into the ${github!.label} (created).`,
+  )
   say(
     `It expires at ${expiresAt} (in ${formatSeconds(lifetime)}) unless the workflow uses it before then; a daily schedule keeps it alive.`,
   )
-  const doctor = ['feishu-wiki-sync doctor', `--repo ${repo}`, `--app-id ${o.appId}`]
-  if (o.environment) doctor.push(`--environment ${o.environment}`)
-  if (o.secretName !== 'FEISHU_REFRESH_TOKEN') doctor.push(`--secret-name ${o.secretName}`)
-  if (o.baseUrl !== 'https://open.feishu.cn') doctor.push(`--base-url ${o.baseUrl}`)
+  const doctor = [
+    `${io.command} doctor`,
+    ...contextFlags({ name: o.secretName, environment: o.environment }, { repository: repo, appId: o.appId, baseUrl: o.baseUrl, githubApiUrl: o.githubApiUrl }),
+  ]
   say(`Next: check the whole setup without spending the token: ${doctor.join(' ')}`)
   return 0
 }
@@ -126,6 +173,8 @@ export async function runAuth(o: AuthOptions, io: CliIO): Promise<number> {
 
 async function deviceFlow(o: AuthOptions, appSecret: string, io: CliIO, say: (t: string) => void): Promise<OAuthTokens> {
   const device = await requestDeviceAuthorization({ accountsUrl: o.accountsUrl, appId: o.appId, appSecret, scopes: AUTH_SCOPES })
+  const expires = io.now() + device.expiresIn * 1000
+  let lastNotice = io.now()
   say(
     [
       '',
@@ -149,6 +198,12 @@ async function deviceFlow(o: AuthOptions, appSecret: string, io: CliIO, say: (t:
     onPoll: (e) => {
       if (e.outcome === 'slow_down') say(`Feishu asked to poll more slowly; polling every ${e.interval} s.`)
       if (e.outcome === 'no-answer') say(`No answer from Feishu; retrying in ${e.interval} s.`)
+      // Once a minute, how long the code still works.
+      const left = Math.round((expires - io.now()) / 1000)
+      if (io.now() - lastNotice >= 60_000 && left > 0) {
+        lastNotice = io.now()
+        say(`Still waiting for your approval: the code expires in ${formatSeconds(left)}.`)
+      }
     },
   })
 }
@@ -236,7 +291,17 @@ async function browserFlow(o: AuthOptions, appSecret: string, io: CliIO, say: (t
 }
 
 function errorText(error: unknown): string {
-  if (error instanceof GitHubApiError) return error.message
-  if (error instanceof Error) return error.message
+  if (error instanceof GitHubApiError) return inCliTerms(error.message)
+  if (error instanceof Error) return inCliTerms(error.message)
   return String(error)
+}
+
+/** What to change after GitHub refused or could not be reached: the URL, the environment, or the token. */
+function githubFailureAdvice(error: unknown, githubApiUrl: string): string {
+  const notSent = notSentReason(error)
+  if (notSent) return notSentAdvice(notSent, { service: 'GitHub', url: githubApiUrl, setting: '--github-api-url (https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise Server)' })
+  const message = error instanceof Error ? error.message : String(error)
+  if (/^environment '.*' not found/.test(message)) return 'Nothing was done; fix --environment (or create the environment) and run the command again.'
+  if (/repository .* not found/.test(message)) return 'Nothing was done; check --repo, and that GH_TOKEN can see that repository.'
+  return 'Nothing was done; fix the GitHub token (GH_TOKEN) and run the command again.'
 }

@@ -43,3 +43,15 @@ export function githubTokenHelp(environment: string | undefined): string {
     "a classic PAT needs 'repo'), or sign in with `gh auth login` so `gh auth token` can provide one."
   )
 }
+
+/**
+ * Messages shared with the action name the action's inputs; on the command line the same things are flags and
+ * environment variables.
+ */
+export function inCliTerms(message: string): string {
+  return message
+    .replace(/\bgithub-token\b/g, 'GH_TOKEN')
+    .replace(/\bthe environment input\b/g, '--environment')
+    .replace(/\bCheck app-id and app-secret\b/g, 'Check --app-id and FEISHU_APP_SECRET')
+    .replace(/\bapp-id\/app-secret\b/g, '--app-id/FEISHU_APP_SECRET')
+}

@@ -16,10 +16,10 @@ import { WikiApi } from '../feishu/wiki.js'
 import { createGitHubClient, GitHubApiError } from '../github/client.js'
 import { type SecretTarget, getSecretMetadata, getSecretPublicKey, proveSecretWriteAccess, writeProbeName } from '../github/secrets.js'
 import { type Mapping, SettingsError, readSettings } from '../settings.js'
-import { describeSecret, reauthorizeCommand } from '../token-guidance.js'
+import { describeSecret, notSentAdvice, notSentReason, reauthorizeCommand } from '../token-guidance.js'
 import { type FindingLevel, type WorkflowInspection, formatHours, inspectWorkflow } from '../workflow-file.js'
 import { type DoctorOptions, type Repository, UsageError, parseBaseUrl } from './args.js'
-import { APP_SECRET_HELP, findAppSecret, findGitHubToken, githubTokenHelp } from './credentials.js'
+import { APP_SECRET_HELP, findAppSecret, findGitHubToken, githubTokenHelp, inCliTerms } from './credentials.js'
 import type { CliIO } from './io.js'
 
 export interface Check {
@@ -64,7 +64,8 @@ export async function runDoctor(o: DoctorOptions, io: CliIO): Promise<number> {
 
   // ---- the workflow file(s): local, and a source of defaults for everything else ----------------------------
   const workflowChecks: Check[] = []
-  const workflows = readWorkflows(o, io, (c) => workflowChecks.push(c))
+  const notJudged: string[] = []
+  const workflows = readWorkflows(o, io, (c) => workflowChecks.push(c), notJudged)
   const primary = workflows[0]
   const wf = primary?.inspection
   const from = primary ? ` (from ${primary.file})` : ''
@@ -98,8 +99,10 @@ export async function runDoctor(o: DoctorOptions, io: CliIO): Promise<number> {
   const repoName = repo ? `${repo.owner}/${repo.repo}` : undefined
   io.out(
     `Checking ${repoName ?? '(no repository)'}: ${describeSecret(secret)}, app ${appId ?? '(no app-id)'}, ${baseUrl}` +
+      (workflows.length ? `\n  workflow${workflows.length > 1 ? 's' : ''} read: ${workflows.map((w) => w.file).join(', ')}` : '') +
       (noted.length ? `\n  using ${noted.join(', ')}` : ''),
   )
+  for (const line of notJudged) io.out(line)
 
   for (const c of workflowChecks) add(c)
   if (o.environment !== undefined && wf?.secretEnvironment !== undefined && literal(wf.secretEnvironment)?.toLowerCase() !== o.environment.toLowerCase()) {
@@ -133,11 +136,14 @@ export async function runDoctor(o: DoctorOptions, io: CliIO): Promise<number> {
         tenantToken = (await getTenantAccessToken({ baseUrl, appId, appSecret: appSecret.value, onSecret: () => {} })).token
         add({ level: 'ok', title: 'Feishu app', message: `${appId} and its App Secret (from ${appSecret.source}) are accepted by ${baseUrl}.` })
       } catch (error) {
+        const notSent = notSentReason(error)
         add({
           level: 'failed',
           title: 'Feishu app',
-          message: (error as Error).message,
-          fix: 'Copy the App ID and App Secret again from the developer console (Credentials & Basic Info); for Lark pass --base-url https://open.larksuite.com.',
+          message: inCliTerms((error as Error).message),
+          fix: notSent
+            ? notSentAdvice(notSent, { service: 'Feishu', url: baseUrl, setting: '--base-url (https://open.feishu.cn, or https://open.larksuite.com for Lark)' })
+            : 'Copy the App ID and App Secret again from the developer console (Credentials & Basic Info); for Lark pass --base-url https://open.larksuite.com.',
         })
       }
     }
@@ -185,7 +191,17 @@ function workflowMappings(io: CliIO, add: (c: Check) => void, text: string | und
 
 // ---- workflows -------------------------------------------------------------------------------------------------
 
-function readWorkflows(o: DoctorOptions, io: CliIO, add: (c: Check) => void): FoundWorkflow[] {
+/**
+ * Workflows that rotate a real token pass `refresh-token: ${{ secrets.… }}` (or use auth: app). One that feeds it from
+ * a step's output or a literal is a test of the action itself (this project's dogfood job), not a setup to judge.
+ */
+function syncsWithRealToken(inspection: WorkflowInspection): boolean {
+  if ((inspection.inputs?.auth ?? 'user').trim().toLowerCase() === 'app') return true
+  const refresh = inspection.inputs?.['refresh-token']
+  return refresh === undefined || /\bsecrets\s*(\.|\[)/.test(refresh)
+}
+
+function readWorkflows(o: DoctorOptions, io: CliIO, add: (c: Check) => void, notJudged: string[]): FoundWorkflow[] {
   const found: FoundWorkflow[] = []
   const secretName = o.secretNameGiven ? o.secretName : undefined
   const report = (file: string, inspection: WorkflowInspection) => {
@@ -207,6 +223,7 @@ function readWorkflows(o: DoctorOptions, io: CliIO, add: (c: Check) => void): Fo
     return found
   }
   const dir = path.join(io.cwd, '.github', 'workflows')
+  const skipped: string[] = []
   let names: string[] = []
   try {
     names = fs.readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort()
@@ -216,12 +233,17 @@ function readWorkflows(o: DoctorOptions, io: CliIO, add: (c: Check) => void): Fo
   for (const name of names) {
     const file = path.posix.join('.github', 'workflows', name)
     const inspection = inspectWorkflow(fs.readFileSync(path.join(dir, name), 'utf8'), { secretName })
-    if (inspection.usesAction) {
+    if (inspection.usesAction && !syncsWithRealToken(inspection)) {
+      skipped.push(file)
+    } else if (inspection.usesAction) {
       report(file, inspection)
       found.push({ file, inspection })
     } else if (inspection.findings.some((f) => f.check === 'yaml')) {
       add({ level: 'warning', title: `Workflow ${file}`, message: `could not be read: ${inspection.findings[0]!.message}` })
     }
+  }
+  for (const file of skipped) {
+    notJudged.push(`Not judged: ${file} uses the action without a refresh token from a secret (a test or demo workflow); pass --workflow ${file} to check it anyway.`)
   }
   if (found.length === 0) {
     add({
@@ -270,7 +292,7 @@ async function checkGitHub(
   try {
     key = await getSecretPublicKey(client, target)
   } catch (error) {
-    add({ level: 'failed', title: 'GitHub access', message: messageOf(error), fix: tokenFix })
+    add({ level: 'failed', title: 'GitHub access', message: messageOf(error), fix: githubFix(error, o.githubApiUrl, tokenFix) })
     return
   }
   try {
@@ -296,7 +318,7 @@ async function checkGitHub(
     add({ level: 'warning', title: 'Refresh token secret', message: `could not read its metadata: ${messageOf(error)}` })
     return
   }
-  const reauthorize = reauthorizeCommand(secret, repoName, baseUrl).replace('--app-id <app-id>', `--app-id ${appId ?? '<app-id>'}`)
+  const reauthorize = reauthorizeCommand(secret, { repository: repoName, appId, baseUrl, githubApiUrl: o.githubApiUrl, command: io.command })
   if (!metadata) {
     add({
       level: 'failed',
@@ -333,8 +355,16 @@ async function checkGitHub(
 }
 
 function messageOf(error: unknown): string {
-  if (error instanceof GitHubApiError || error instanceof Error) return error.message
+  if (error instanceof GitHubApiError || error instanceof Error) return inCliTerms(error.message)
   return String(error)
+}
+
+/** The fix for a GitHub failure names what is wrong: the URL, the environment, or (only then) the token. */
+function githubFix(error: unknown, githubApiUrl: string, tokenFix: string): string {
+  const notSent = notSentReason(error)
+  if (notSent) return notSentAdvice(notSent, { service: 'GitHub', url: githubApiUrl, setting: '--github-api-url (https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise Server)' })
+  if (/^environment '.*' not found/.test(messageOf(error))) return 'Pass the environment the workflow uses (--environment), or create it under Settings → Environments.'
+  return tokenFix
 }
 
 // ---- wiki ------------------------------------------------------------------------------------------------------

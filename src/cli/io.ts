@@ -26,6 +26,10 @@ export interface CliIO {
   runCommand(command: string, args: string[]): Promise<{ code: number; stdout: string } | undefined>
   /** How long `auth --browser` waits for the redirect back (ms). */
   callbackTimeoutMs: number
+  /** The command as the user typed it (`npx feishu-wiki-sync`, `node dist/cli/index.js`), for printed commands. */
+  command: string
+  /** Call `handler` on Ctrl-C (then exit 130); returns a function that removes it. */
+  onInterrupt(handler: () => void): () => void
 }
 
 export function defaultIO(): CliIO {
@@ -42,7 +46,28 @@ export function defaultIO(): CliIO {
     openBrowser,
     runCommand,
     callbackTimeoutMs: 10 * 60_000,
+    command: invokedAs(process.argv[1], process.env, process.cwd()),
+    onInterrupt: (handler) => {
+      const listener = () => {
+        handler()
+        process.exit(130)
+      }
+      process.once('SIGINT', listener)
+      return () => void process.off('SIGINT', listener)
+    },
   }
+}
+
+/**
+ * How the user started this CLI, so the commands it prints work when pasted: through npx (npm sets npm_command=exec),
+ * as the installed bin on PATH, or as `node <path to dist/cli/index.js>` from a clone.
+ */
+export function invokedAs(script: string | undefined, env: Record<string, string | undefined>, cwd: string): string {
+  if (env.npm_command === 'exec') return 'npx feishu-wiki-sync'
+  if (!script || path.basename(script) === 'feishu-wiki-sync') return 'feishu-wiki-sync'
+  const relative = path.relative(cwd, script)
+  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : script
+  return `node ${/^[A-Za-z0-9_@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`}`
 }
 
 /** Reads a line from the terminal in raw mode, echoing nothing (pasting works; Ctrl-C cancels). */

@@ -1,6 +1,6 @@
 // The loopback redirect target for `auth --browser` (RFC 8252 §7.3, https://www.rfc-editor.org/rfc/rfc8252#section-7.3):
 // http://127.0.0.1:<port>/callback, on a fixed port because Feishu compares the redirect URL exactly (20029).
-// Only a callback carrying our `state` counts; anything else is answered and ignored.
+// Only a callback carrying our `state` counts, an error= too; anything else is answered and ignored.
 import http from 'node:http'
 
 export type CallbackResult = { kind: 'code'; code: string } | { kind: 'error'; error: string; description?: string }
@@ -43,9 +43,9 @@ export async function startCallbackServer(options: { port: number; state: string
     const q = url.searchParams
     const state = q.get('state')
     const error = q.get('error')
-    // A denial may come back without state; a code never counts without ours.
-    const stateOk = state === options.state || (error !== null && state === null)
-    if (!stateOk) {
+    // Every answer must carry our state, a denial too: any web page can make the browser load this URL (an
+    // <img src>), and a stateless error= would end the sign-in (RFC 6749 §10.12, RFC 8252 §8.9).
+    if (state !== options.state) {
       options.onIgnored?.(state === null ? 'a callback without state' : 'a callback with a state this command did not send')
       return reply(
         400,

@@ -1,6 +1,7 @@
 // The `feishu-wiki-sync` command: `auth` (first authorization, straight into the GitHub secret), `doctor`
 // (checks without spending the token) and `check` (the docs, offline). `main` takes its argv and an injectable IO so
 // tests run it in-process.
+import { terminalSafe } from '../log-text.js'
 import { ExitCode } from '../token-guidance.js'
 import { parseAuthOptions, parseCheckOptions, parseDoctorOptions, UsageError } from './args.js'
 import { runAuth } from './auth.js'
@@ -102,7 +103,9 @@ Options:
 `
 
 export async function main(argv: string[], overrides: Partial<CliIO> = {}): Promise<number> {
-  const io: CliIO = { ...defaultIO(), ...overrides }
+  const raw: CliIO = { ...defaultIO(), ...overrides }
+  // Servers and redirects put text into what is printed: no escape sequence of theirs reaches the terminal.
+  const io: CliIO = { ...raw, out: (text) => raw.out(terminalSafe(text)), err: (text) => raw.err(terminalSafe(text)) }
   const [command, ...rest] = argv
   try {
     switch (command) {

@@ -5,7 +5,8 @@
 // - https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal
 // The v2 token endpoint answers flat JSON (no `data` wrapper); the tenant token sits at the top level too.
 import { type Clock, timeoutSignal } from '../clock.js'
-import { describeNetworkError } from './client.js'
+import { redactAndCut } from '../mask.js'
+import { describeNetworkError, requestNotSent } from './client.js'
 
 export interface UserTokens {
   accessToken: string
@@ -29,6 +30,7 @@ export type RefreshFailureKind =
   | 'no-refresh-token' // success without a refresh_token: offline_access missing
   | 'server' // 20050 / 20072 after the retry, or an unreadable answer
   | 'network' // no answer at all, twice
+  | 'not-sent' // the request never left this machine (DNS, refused connection, bad port): the token is intact
 
 export class TokenRefreshError extends Error {
   constructor(
@@ -75,6 +77,19 @@ export async function refreshUserToken(options: RefreshOptions): Promise<UserTok
   let lostFirstAnswer = false
   for (let attempt = 1; attempt <= 2; attempt++) {
     const answer = await postToken(options.baseUrl, body, options.timeoutMs, options.clock)
+    // Refused before it left this machine (DNS, refused connection, bad port): the token was not spent.
+    if (answer.kind === 'no-answer' && answer.notSent) {
+      if (attempt === 2) {
+        throw new TokenRefreshError(
+          lostFirstAnswer ? 'network' : 'not-sent',
+          lostFirstAnswer
+            ? `No answer from the Feishu token endpoint, then the retry could not be sent (${answer.reason}).`
+            : `The request to the Feishu token endpoint could not be sent (${answer.reason}), twice.`,
+        )
+      }
+      await options.clock.sleep(2_000)
+      continue
+    }
     // No answer, or a gateway's error page instead of Feishu's JSON: the refresh may or may not have happened.
     const unreadable = answer.kind === 'json' && answer.httpStatus >= 500 && 'unreadable' in answer.json
     if (answer.kind === 'no-answer' || unreadable) {
@@ -103,7 +118,9 @@ export async function refreshUserToken(options: RefreshOptions): Promise<UserTok
         receivedAt: options.clock.now(),
       }
     }
-    const detail = `code ${Number.isNaN(code) ? String(json.code) : code}, HTTP ${httpStatus}: ${String(json.error_description ?? json.msg ?? json.error ?? 'no description')}${logId ? ` (x-tt-logid ${logId})` : ''}`
+    // Feishu's own words only, redacted before the cut: an echoing proxy may hand the request back.
+    const said = redactAndCut(String(json.error_description ?? json.msg ?? json.error ?? 'no description'), 300)
+    const detail = `code ${Number.isNaN(code) ? 'none' : code}, HTTP ${httpStatus}: ${said}${logId ? ` (x-tt-logid ${redactAndCut(logId, 80)})` : ''}`
     if ((RETRY_ONCE.has(code) || code === RATE_LIMITED || httpStatus === 429) && attempt === 1) {
       await options.clock.sleep(code === RATE_LIMITED || httpStatus === 429 ? (answer.rateLimitResetSeconds ?? 1) * 1000 : 1_000)
       continue
@@ -151,6 +168,9 @@ export async function getTenantAccessToken(options: TenantTokenOptions): Promise
     { json: { app_id: options.appId, app_secret: options.appSecret } },
     { timeoutMs: options.timeoutMs },
   )
+  if (answer.kind === 'no-answer' && answer.notSent) {
+    throw new TenantTokenError(`The request to the Feishu tenant token endpoint could not be sent (${answer.reason}): check the runner's network and base-url.`)
+  }
   if (answer.kind === 'no-answer') throw new TenantTokenError(`No answer from the Feishu tenant token endpoint (${answer.reason}).`)
   const code = Number(answer.json.code)
   const token = answer.json.tenant_access_token
@@ -159,14 +179,15 @@ export async function getTenantAccessToken(options: TenantTokenOptions): Promise
     return { token, expire: positiveNumber(answer.json.expire, 7_200) }
   }
   throw new TenantTokenError(
-    `The app credentials were refused: code ${String(answer.json.code)}, HTTP ${answer.httpStatus}: ${String(answer.json.msg ?? 'no message')}. Check app-id and app-secret.`,
+    `The app credentials were refused: code ${Number.isNaN(code) ? 'none' : code}, HTTP ${answer.httpStatus}: ${redactAndCut(String(answer.json.msg ?? 'no message'), 300)}. Check app-id and app-secret.`,
     Number.isNaN(code) ? undefined : code,
   )
 }
 
 export type Answer =
   | { kind: 'json'; json: Record<string, unknown>; httpStatus: number; logId?: string; rateLimitResetSeconds?: number }
-  | { kind: 'no-answer'; reason: string }
+  /** notSent: fetch refused before anything left this machine (DNS, refused connection, bad port), so the server saw nothing. */
+  | { kind: 'no-answer'; reason: string; notSent?: boolean }
 
 async function postToken(baseUrl: string, body: Record<string, string>, timeoutMs?: number, clock?: Clock): Promise<Answer> {
   return postTokenEndpoint(`${baseUrl}/open-apis/authen/v2/oauth/token`, { json: body }, { timeoutMs, clock })
@@ -206,7 +227,7 @@ export async function postTokenEndpoint(
     })
     text = await response.text()
   } catch (error) {
-    return { kind: 'no-answer', reason: describeNetworkError(error) }
+    return { kind: 'no-answer', reason: describeNetworkError(error), notSent: requestNotSent(error) }
   }
   const logId = response.headers.get('x-tt-logid') ?? undefined
   const reset = Number(response.headers.get('x-ogw-ratelimit-reset') ?? Number.NaN)
@@ -219,8 +240,10 @@ export async function postTokenEndpoint(
   } catch {
     // not JSON: a proxy's error page, a wrong URL
   }
-  const unreadable = text.replace(/\s+/g, ' ').slice(0, 200)
-  return { kind: 'json', json: { code: Number.NaN, msg: `unreadable answer: ${unreadable}`, unreadable }, httpStatus: response.status, logId, rateLimitResetSeconds }
+  // Never echo a token endpoint's body: a proxy that echoes the request would hand back the secrets it carried.
+  const type = redactAndCut(response.headers.get('content-type') ?? 'no content-type', 60)
+  const unreadable = `${text.length} characters of ${type}`
+  return { kind: 'json', json: { code: Number.NaN, msg: `unreadable answer (${unreadable}, not Feishu's JSON)`, unreadable }, httpStatus: response.status, logId, rateLimitResetSeconds }
 }
 
 function positiveNumber(value: unknown, fallback: number): number {

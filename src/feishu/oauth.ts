@@ -22,9 +22,11 @@ import { type Answer, postTokenEndpoint } from './auth.js'
  * - offline_access: without it Feishu issues no refresh token at all;
  * - wiki:wiki: read, create, move and rename wiki nodes;
  * - docx:document: read and write the documents behind them;
- * - drive:drive: upload the images embedded in those documents.
+ * - drive:drive: upload the images embedded in those documents;
+ * - board:whiteboard:node:create: draw Mermaid/PlantUML diagrams into whiteboards (a user token carries only the
+ *   scopes asked for here, https://open.feishu.cn/document/common-capabilities/sso/api/obtain-oauth-code).
  */
-export const AUTH_SCOPES = ['offline_access', 'wiki:wiki', 'docx:document', 'drive:drive'] as const
+export const AUTH_SCOPES = ['offline_access', 'wiki:wiki', 'docx:document', 'drive:drive', 'board:whiteboard:node:create'] as const
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const TOKEN_PATH = '/open-apis/authen/v2/oauth/token'

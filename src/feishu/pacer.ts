@@ -11,9 +11,11 @@
 // - docx reads (blocks list, get block, get children): 5 per second per app each
 // - auth (token endpoints): 50 per second
 // - drive upload_all: 5 per second (https://open.feishu.cn/document/server-docs/docs/drive-v1/media/upload_all)
+// - board parse-syntax (Mermaid/PlantUML into a whiteboard): 5 per second
+//   (https://open.feishu.cn/document/docs/board-v1/whiteboard-node/create_plantuml)
 import type { Clock } from '../clock.js'
 
-export type ApiClass = 'auth' | 'wiki' | 'docx-read' | 'docx-write' | 'upload' | 'other'
+export type ApiClass = 'auth' | 'wiki' | 'docx-read' | 'docx-write' | 'upload' | 'board' | 'other'
 
 interface Window {
   limit: number
@@ -26,9 +28,16 @@ const LIMITS: Record<ApiClass, Window[]> = {
   'docx-read': [{ limit: 5, windowMs: 1_000 }],
   'docx-write': [{ limit: 3, windowMs: 1_000 }],
   upload: [{ limit: 5, windowMs: 1_000 }],
+  board: [{ limit: 5, windowMs: 1_000 }],
   other: [],
 }
 const PER_DOCUMENT_EDITS: Window = { limit: 3, windowMs: 1_000 }
+
+/** The most calls per minute one API of the class may make (its tightest window): what bounds a long run. */
+export function callsPerMinute(apiClass: ApiClass): number {
+  const windows = LIMITS[apiClass]
+  return windows.length === 0 ? Infinity : Math.min(...windows.map((w) => (w.limit * 60_000) / w.windowMs))
+}
 
 /**
  * When the server counts a call is unknown: somewhere between sending it and reading its answer. Delays on the

@@ -11,6 +11,7 @@
 // Callers that must not repeat a request (none in this module today) pass maxAttempts: 1.
 import { getOctokit } from '@actions/github'
 import { defaults as actionsDefaults } from '@actions/github/lib/utils'
+import { redact, redactAndCut } from '../mask.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -149,6 +150,8 @@ const SECONDARY_LIMIT_MIN_WAIT_MS = 60_000
 /** Never sleep longer than this for one rate-limit wait. */
 const RATE_LIMIT_MAX_WAIT_MS = 15 * 60_000
 const API_VERSION = '2022-11-28'
+/** Visible ASCII and spaces: what a token may hold in an Authorization header. */
+const HEADER_SAFE = /^[\x20-\x7e]+$/
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   if (!options.token) {
@@ -157,6 +160,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       operation: 'client',
       attempts: 0,
     })
+  }
+  // fetch would refuse such a header and quote it, token included, in its error: name the input instead.
+  if (!HEADER_SAFE.test(options.token)) {
+    throw new GitHubApiError(
+      'github-token holds a line break or another character that cannot be sent in an HTTP header: copy the token again (its value is not shown)',
+      { status: 0, operation: 'client', attempts: 0 },
+    )
   }
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
@@ -240,14 +250,21 @@ function toFailure(error: unknown): Failure {
     return {
       status: e.response.status,
       headers: e.response.headers ?? {},
-      githubMessage: typeof body?.message === 'string' ? body.message : typeof data === 'string' && data ? data.slice(0, 200) : undefined,
+      // Redacted before any cut: a proxy may echo the request, token included.
+      githubMessage: typeof body?.message === 'string' ? redactAndCut(body.message, 500) : typeof data === 'string' && data ? redactAndCut(data.replace(/\s+/g, ' '), 200) : undefined,
       documentationUrl: typeof body?.documentation_url === 'string' ? body.documentation_url : undefined,
       cause: error,
     }
   }
   // No response: connection refused/reset, DNS, TLS, or our timeout (Octokit reports these as status 500
   // without a response).
-  const detail = e?.name === 'TimeoutError' || /timeout|aborted/i.test(e?.message ?? '') ? 'request timed out' : (e?.message ?? String(error))
+  const message = e?.message ?? String(error)
+  const detail =
+    e?.name === 'TimeoutError' || /timeout|aborted/i.test(message)
+      ? 'request timed out'
+      : /invalid header value|header name/i.test(message)
+        ? 'a request header holds a character HTTP does not allow (check github-token for a line break)'
+        : redact(message)
   return { status: 0, headers: {}, networkDetail: detail, cause: error }
 }
 

@@ -1,13 +1,19 @@
 // Flow content (mdast) → Feishu block trees.
-import type { Blockquote, Code, Heading, List, ListItem, Nodes, RootContent, Table, TableCell } from 'mdast'
-import { MAX_BLOCKS_PER_CALL } from '../blocks/chunk.js'
+import type { Blockquote, Code, Heading, List, ListItem, Nodes, Paragraph, RootContent, Table, TableCell } from 'mdast'
 import { type BlockNode, BlockType, headingBlockType, type TextElement } from '../blocks/model.js'
-import { countBlocks } from '../blocks/tree.js'
+import type { ContainerDirective } from 'mdast-util-directive'
+import { admonitionKind, splitLabel } from './admonitions.js'
 import { type Alert, readAlert, separateCalloutContent } from './alerts.js'
 import { codeBlock, containerBlock, dividerBlock, leadingText, piecesToBlocks, textBlock } from './build.js'
-import { codeLanguage, PLAIN_TEXT } from './code-languages.js'
+import { codeLanguage, infoLanguage } from './code-languages.js'
 import type { ConvertContext } from './context.js'
+import { diagramBlock } from './diagrams.js'
 import { htmlBlocks } from './html-blocks.js'
+import { expandIncludes, siteSyntaxKinds } from './includes.js'
+import { joinedHtml, splitTableEnd } from './html-tables.js'
+import { tableFromRows } from './tables.js'
+
+export { MAX_GROWN_TABLE_ROWS } from './tables.js'
 import { convertInline, plainText } from './inline.js'
 
 /**
@@ -20,12 +26,23 @@ export const MAX_NESTING = 32
 
 export function convertBlocks(nodes: readonly RootContent[], ctx: ConvertContext, depth: number): BlockNode[] {
   if (depth >= MAX_NESTING) return flattenBlocks(nodes, ctx)
-  return nodes.flatMap((node) => convertBlock(node, ctx, depth))
+  const out: BlockNode[] = []
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!
+    // An HTML table cut into several nodes by blank lines is converted whole (html-tables.ts).
+    const end = node.type === 'html' ? splitTableEnd(nodes, i) : undefined
+    if (end !== undefined) {
+      out.push(...htmlBlocks(joinedHtml(nodes.slice(i, end + 1)), node, ctx))
+      i = end
+    } else out.push(...convertBlock(node, ctx, depth))
+  }
+  return out
 }
 
 function convertBlock(node: RootContent, ctx: ConvertContext, depth: number): BlockNode[] {
   switch (node.type) {
     case 'paragraph':
+      warnSiteSyntax(node, ctx)
       return piecesToBlocks(convertInline(node.children, ctx), ctx)
     case 'heading':
       return headingBlocks(node, ctx)
@@ -45,6 +62,8 @@ function convertBlock(node: RootContent, ctx: ConvertContext, depth: number): Bl
       return listBlocks(node, ctx, depth)
     case 'listItem':
       return listItemBlocks(node, false, ctx, depth)
+    case 'containerDirective':
+      return admonitionBlocks(node, ctx, depth)
     case 'definition':
     case 'footnoteDefinition':
     case 'yaml':
@@ -53,6 +72,15 @@ function convertBlock(node: RootContent, ctx: ConvertContext, depth: number): Bl
       const text = plainText([node as Nodes])
       return text === '' ? [] : [textBlock(BlockType.text, [{ text_run: { content: text } }])]
     }
+  }
+}
+
+/** Site-generator syntax in a paragraph is published as written, with one warning per kind per file. */
+function warnSiteSyntax(paragraph: Paragraph, ctx: ConvertContext): void {
+  // Text only: syntax quoted in a code span is shown as code, as meant.
+  const text = paragraph.children.map((node) => (node.type === 'text' ? node.value : ' ')).join('')
+  for (const kind of siteSyntaxKinds(text)) {
+    ctx.warnOnce('site-syntax', paragraph, `${kind} cannot be expanded here, so it is published as written.`, `syntax:${kind}`)
   }
 }
 
@@ -66,18 +94,19 @@ function headingBlocks(heading: Heading, ctx: ConvertContext): BlockNode[] {
 const DIAGRAM_FENCES = new Set(['mermaid', 'plantuml', 'puml'])
 
 function codeBlockFor(code: Code, ctx: ConvertContext): BlockNode {
+  const diagram = diagramBlock(code, ctx)
+  if (diagram) return diagram
   const lang = code.lang ?? ''
-  if (DIAGRAM_FENCES.has(lang.trim().toLowerCase()) && code.value.trim() === '') {
+  const emptyDiagram = DIAGRAM_FENCES.has(lang.trim().toLowerCase()) && code.value.trim() === ''
+  if (emptyDiagram) {
     ctx.warn('diagram-empty', code, `This ${lang.trim()} diagram fence is empty: an empty code block is published in its place. Write the diagram inside the fence, or remove the fence.`)
   }
-  if (lang.trim().toLowerCase() === 'mermaid') {
-    // PlainText rather than Markdown: Markdown highlighting would colour Mermaid syntax wrongly.
-    ctx.warn('mermaid-as-code', code, 'Mermaid diagram written as a plain-text code block: the API cannot create Feishu diagrams from Mermaid.')
-    return codeBlock(code.value, PLAIN_TEXT)
-  }
   const language = codeLanguage(lang)
-  if (!language.known) ctx.warn('code-language-unknown', code, `Code language "${lang}" has no Feishu equivalent; the code block is plain text.`)
-  return codeBlock(code.value, language.id)
+  // An empty diagram fence is warned about once, above.
+  if (!language.known && !emptyDiagram) ctx.warn('code-language-unknown', code, `Code language "${infoLanguage(lang)}" has no Feishu equivalent; the code block is plain text.`)
+  const included = expandIncludes(code.value, ctx.path, ctx.readInclude)
+  for (const problem of included.problems) ctx.warn('include-unresolved', code, `${problem.directive} is published as written: ${problem.reason}.`)
+  return codeBlock(included.code, language.id)
 }
 
 /**
@@ -97,16 +126,43 @@ function quoteBlocks(quote: Blockquote, ctx: ConvertContext, depth: number): Blo
 }
 
 function calloutBlocks(alert: Alert, quote: Blockquote, ctx: ConvertContext, depth: number): BlockNode[] {
-  const title = textBlock(BlockType.text, [{ text_run: { content: alert.label, text_element_style: { bold: true } } }])
-  const { inside, after } = separateCalloutContent(convertBlocks(alert.content, ctx, depth + 1))
+  const title = [{ text_run: { content: alert.label, text_element_style: { bold: true } } }]
+  return callout(title, alert.colors, convertBlocks(alert.content, ctx, depth + 1), `${alert.label} alert`, quote, ctx)
+}
+
+/** A callout: the title line, then what a callout may hold; the rest follows it (alerts.ts). */
+function callout(title: TextElement[], colors: object, content: BlockNode[], what: string, source: Nodes, ctx: ConvertContext): BlockNode[] {
+  const { inside, after } = separateCalloutContent(content)
   if (after.length > 0) {
     ctx.warn(
       'callout-content-moved',
-      quote,
-      `${after.length} block(s) of the ${alert.label} alert placed right after its callout: a Feishu callout can only hold text, headings, lists, to-dos and quotes.`,
+      source,
+      `${after.length} block(s) of the ${what} placed right after its callout: a Feishu callout can only hold text, headings, lists, to-dos and quotes.`,
     )
   }
-  return [containerBlock(BlockType.callout, { ...alert.colors }, [title, ...inside]), ...after]
+  return [containerBlock(BlockType.callout, { ...colors }, [textBlock(BlockType.text, title), ...inside]), ...after]
+}
+
+/** `::: tip Title` … `:::` (admonitions.ts): a callout; a container we do not know: its content, with a warning. */
+function admonitionBlocks(node: ContainerDirective, ctx: ConvertContext, depth: number): BlockNode[] {
+  const { label, content } = splitLabel(node)
+  const kind = admonitionKind(node.name)
+  const blocks = convertBlocks(content, ctx, depth + 1)
+  if (!kind) {
+    ctx.warnOnce(
+      'site-syntax',
+      node,
+      `Container ":::${node.name}" has no Feishu equivalent: its content is published without it.`,
+      `container:${node.name}`,
+    )
+    return label ? [...convertBlocks([label], ctx, depth + 1), ...blocks] : blocks
+  }
+  const titleText = label?.type === 'paragraph' ? leadingText(convertInline(label.children, ctx), ctx).elements : []
+  const title: TextElement[] =
+    titleText.length > 0
+      ? titleText.map((element) => ('text_run' in element ? { text_run: { ...element.text_run, text_element_style: { ...element.text_run.text_element_style, bold: true } } } : element))
+      : [{ text_run: { content: kind.label, text_element_style: { bold: true } } }]
+  return callout(title, kind.colors, blocks, `"${node.name}" container`, node, ctx)
 }
 
 function listBlocks(list: List, ctx: ConvertContext, depth: number): BlockNode[] {
@@ -163,71 +219,7 @@ function tableBlocks(table: Table, ctx: ConvertContext): BlockNode[] {
     }
     return Array.from({ length: columns }, (_, column) => tableCell(row.children[column], table.align?.[column], ctx))
   })
-  const { parts, grown } = splitTableRows(rows)
-  if (parts.length > 1) {
-    ctx.warn(
-      'table-split',
-      table,
-      `This table has ${rows.length - 1} rows, too many to create at once, so it is published as ${parts.length} consecutive tables of at most ` +
-        `${Math.max(...parts.map((part) => part.length))} rows, each starting with the header row. Feishu creates table cells only together with ` +
-        `their table (at most ${MAX_BLOCKS_PER_CALL} blocks per call) or one inserted row per call ` +
-        `(https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview); ${grown} rows added one call each would be ` +
-        `more than the ${MAX_GROWN_TABLE_ROWS} this action adds to one table.`,
-    )
-  }
-  return parts.map((part, i) => {
-    const header = i === 0 ? rows[0]! : rows[0]!.map((cell) => copyBlock(cell, ctx))
-    const cells = [...header, ...part].flat()
-    return containerBlock(BlockType.table, { property: { row_size: part.length + 1, column_size: columns, header_row: true } }, cells)
-  })
-}
-
-/**
- * Body rows beyond which a table no longer grows row by row. The writer creates a table whose cells exceed one
- * descendant call with the rows that fit, then adds the others one `insert_table_row` call each (src/sync/apply/document.ts);
- * a few such rows cost seconds, but 10,000 rows at the documented 3 writes/s would take about an hour, longer
- * than a run or its access token lasts. Our own bound, not a Feishu limit.
- */
-export const MAX_GROWN_TABLE_ROWS = 50
-
-/**
- * The body rows of each table a GFM table is published as: one part when its cells fit in one descendant call or
- * need at most MAX_GROWN_TABLE_ROWS rows added afterwards; otherwise consecutive parts that each fit in one call
- * together with a copy of the header row (so every part is created by one call and the block diff of a re-sync
- * compares like with like: the split is a pure function of the source).
- */
-function splitTableRows(rows: readonly BlockNode[][]): { parts: BlockNode[][][]; grown: number } {
-  const [header = [], ...body] = rows
-  const size = (row: readonly BlockNode[]) => countBlocks(row)
-  const sizes = body.map(size)
-  const base = 1 + size(header)
-  let used = base
-  let fitting = 0
-  while (fitting < body.length && used + sizes[fitting]! <= MAX_BLOCKS_PER_CALL) used += sizes[fitting++]!
-  const grown = body.length - fitting
-  if (grown <= MAX_GROWN_TABLE_ROWS) return { parts: [[...body]], grown }
-  const parts: BlockNode[][][] = []
-  let part: BlockNode[][] = []
-  used = base
-  body.forEach((row, i) => {
-    if (part.length > 0 && used + sizes[i]! > MAX_BLOCKS_PER_CALL) {
-      parts.push(part)
-      part = []
-      used = base
-    }
-    part.push(row)
-    used += sizes[i]!
-  })
-  if (part.length > 0) parts.push(part)
-  return { parts, grown }
-}
-
-/** A deep copy of a block tree (a repeated header row), with the images in it registered again. */
-function copyBlock(node: BlockNode, ctx: ConvertContext): BlockNode {
-  const copy: BlockNode = { block: structuredClone(node.block), children: node.children.map((child) => copyBlock(child, ctx)) }
-  const asset = ctx.assets.find((a) => a.node === node)
-  if (asset) ctx.assets.push({ ...asset, node: copy })
-  return copy
+  return tableFromRows(rows, columns, true, table, ctx)
 }
 
 /**

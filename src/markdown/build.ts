@@ -51,7 +51,23 @@ export function leadingText(pieces: readonly InlinePiece[], ctx: ConvertContext)
   return { elements: [], rest: piecesToBlocks(pieces, ctx) }
 }
 
+/**
+ * An SVG file is not an image Feishu can show: the media upload takes raster images only (Feishu's own editor
+ * refuses .svg, and other publishers convert first: xigua222/ObShare issue #5 "目前飞书是不支持svg文件的上传的").
+ * Such an image becomes a line linking to the file (on GitHub for a repository file), with a warning.
+ */
+const SVG = /\.svgz?(?:[?#].*)?$/i
+
+function svgPlaceholder(piece: Extract<InlinePiece, { kind: 'image' }>, ctx: ConvertContext): BlockNode {
+  const { src, alt, source } = piece.image
+  ctx.warn('svg-image', source, `SVG image ${src} is published as a link to the file: Feishu documents cannot show SVG images.`)
+  const label = `🖼 ${alt.trim() || src.replace(/[?#].*$/, '').split('/').pop()} (SVG image)`
+  const url = ctx.linkUrl(src, source)
+  return textBlock(BlockType.text, [{ text_run: { content: label, ...(url !== undefined ? { text_element_style: { link: { url } } } : {}) } }])
+}
+
 function imageBlockFor(piece: Extract<InlinePiece, { kind: 'image' }>, ctx: ConvertContext): BlockNode {
+  if (SVG.test(piece.image.src)) return svgPlaceholder(piece, ctx)
   const node = imageBlock()
   const { src, alt, source, linked } = piece.image
   ctx.addImage(node, src, alt, source)

@@ -8,7 +8,7 @@
 export const PLAIN_TEXT = 1
 
 const LANGUAGES: readonly [id: number, names: string][] = [
-  [1, 'plaintext text txt plain none nohighlight output log'],
+  [1, 'plaintext text txt plain none nohighlight output log ansi'],
   [2, 'abap'],
   [3, 'ada'],
   [4, 'apache apacheconf htaccess'],
@@ -30,11 +30,11 @@ const LANGUAGES: readonly [id: number, names: string][] = [
   [20, 'fortran f90 f95'],
   [22, 'go golang'],
   [23, 'groovy gradle'],
-  [24, 'html htm xhtml'],
+  [24, 'html htm xhtml vue svelte astro'],
   [25, 'htmlbars handlebars hbs'],
   [26, 'http'],
   [27, 'haskell hs'],
-  [28, 'json jsonc json5'],
+  [28, 'json jsonc json5 jsonl json-with-comments'],
   [29, 'java'],
   [30, 'javascript js jsx mjs cjs node'],
   [31, 'julia jl'],
@@ -44,7 +44,7 @@ const LANGUAGES: readonly [id: number, names: string][] = [
   [36, 'lua'],
   [37, 'matlab octave'],
   [38, 'makefile make mk mak'],
-  [39, 'markdown md mdx'],
+  [39, 'markdown md mdx mdc'],
   [40, 'nginx nginxconf'],
   [41, 'objective-c objectivec objc obj-c'],
   [43, 'php'],
@@ -52,16 +52,16 @@ const LANGUAGES: readonly [id: number, names: string][] = [
   [46, 'powershell ps1 pwsh psm1'],
   [47, 'prolog'],
   [48, 'protobuf proto'],
-  [49, 'python py python3 py3 ipython'],
+  [49, 'python py python3 py3 ipython pycon gyp'],
   [50, 'r'],
-  [52, 'ruby rb jruby rake gemspec'],
+  [52, 'ruby rb jruby rake gemspec erb'],
   [53, 'rust rs'],
   [54, 'sas'],
   [55, 'scss sass'],
   [56, 'sql mysql postgresql postgres psql plsql sqlite tsql'],
   [57, 'scala'],
   [58, 'scheme scm racket'],
-  [60, 'shell sh zsh ksh console shell-session shellsession terminal'],
+  [60, 'shell sh zsh ksh fish console shell-session shellsession terminal sh-session'],
   [61, 'swift'],
   [62, 'thrift'],
   [63, 'typescript ts tsx mts cts'],
@@ -74,7 +74,7 @@ const LANGUAGES: readonly [id: number, names: string][] = [
   [70, 'gherkin feature cucumber'],
   [71, 'graphql gql'],
   [72, 'glsl'],
-  [73, 'properties ini cfg dotenv env'],
+  [73, 'properties ini cfg dotenv env conf editorconfig'],
   [74, 'solidity sol'],
   [75, 'toml'],
 ]
@@ -84,12 +84,20 @@ const BY_NAME: ReadonlyMap<string, number> = new Map(
 )
 
 /**
- * The Feishu language for an info-string language (`ts`, `Python`, `{.rb}`). `known` is false when Feishu has no
- * matching language: the code is then written as PlainText and the caller warns.
+ * The Feishu language for an info string (`ts`, `Python`, `{.rb}`, and the site generators' forms with
+ * attributes: mdBook `rust,ignore`, VitePress `js{1,3}` and `ts twoslash`, Docusaurus `jsx title="x.jsx"`): the
+ * language is the first token, before a `,`, `{`, `[`, `:` or space. `known` is false when Feishu has no matching
+ * language: the code is then written as PlainText and the caller warns.
  */
 export function codeLanguage(lang: string | null | undefined): { id: number; known: boolean } {
-  const name = (lang ?? '').trim().toLowerCase().replace(/^\{?\.?|\}$/g, '')
+  const name = infoLanguage(lang)
   if (name === '') return { id: PLAIN_TEXT, known: true }
   const id = BY_NAME.get(name)
   return id === undefined ? { id: PLAIN_TEXT, known: false } : { id, known: true }
+}
+
+/** The language token of an info string, lower case ("" when there is none). Pandoc's `{.rb}` gives "rb". */
+export function infoLanguage(info: string | null | undefined): string {
+  const trimmed = (info ?? '').trim().toLowerCase().replace(/^\{?\.?/, '')
+  return /^[^\s,{}[\]:]*/.exec(trimmed)![0]
 }

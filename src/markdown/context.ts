@@ -1,7 +1,8 @@
 // State shared by the converter's parts while one document is converted.
 import type { Definition, Node } from 'mdast'
-import type { BlockNode } from '../blocks/model.js'
+import type { BlockContent, BlockNode } from '../blocks/model.js'
 import type { FootnoteNumbers } from './footnotes.js'
+import type { IncludeReader } from './includes.js'
 import { classifyImage, classifyLink, encodeLinkUrl, type LinkKind, type LinkTarget, linkTarget } from './links.js'
 import type { SourcePoint, WarningList } from './warnings.js'
 
@@ -16,25 +17,46 @@ export interface LinkRef {
 
 export type LinkResolver = (link: LinkTarget) => string | undefined
 
-/** An image block waiting for its temporary id. */
-export interface PendingAsset {
-  node: BlockNode
+/** Where an image block's picture comes from: a file of the repository or a URL. */
+export interface ImageSource {
   kind: 'local' | 'remote'
+  /** The source as written. */
   src: string
+  /** For local images: the repo-relative resolved path (absent when it points outside the repository). */
   path?: string
   alt: string
-  line: number
 }
+
+/** A diagram fence: the text a whiteboard is drawn from, and the code block to publish if Feishu refuses it. */
+export interface DiagramSource {
+  kind: 'diagram'
+  syntax: 'mermaid' | 'plantuml'
+  /** The diagram text as sent to Feishu. */
+  code: string
+  /** The fence as a code block (its language, its text): what the page shows when the diagram cannot be drawn. */
+  fallback: BlockContent
+}
+
+/**
+ * What fills a block the converter leaves empty: an image block's picture or a whiteboard's diagram. The
+ * converter is pure, so it only says where the content comes from; the writer fills the block.
+ */
+export type FillSource = ImageSource | DiagramSource
+
+/** A fillable block waiting for its temporary id. */
+export type PendingFillable = { node: BlockNode; line: number } & FillSource
 
 export class ConvertContext {
   readonly links: LinkRef[] = []
-  readonly assets: PendingAsset[] = []
+  readonly fillables: PendingFillable[] = []
   /** Added to segment-relative line numbers (the source is parsed in segments). */
   lineOffset = 0
   /** A list that continues one split off the previous segment (its start number is not the author's). */
   continuedList: Node | undefined
   /** The H1 that became the document title: its text leaves the body (images in it stay). */
   titleHeading: Node | undefined
+  /** Reads files for mdBook includes (includes.ts); without it includes stay as written. */
+  readInclude: IncludeReader | undefined
   private readonly warnedOnce = new Set<string>()
 
   constructor(
@@ -55,32 +77,57 @@ export class ConvertContext {
     this.warnings.add(code, this.at(node), message)
   }
 
-  /** A warning given once per document. */
-  warnOnce(code: string, node: Node | undefined, message: string): void {
-    if (this.warnedOnce.has(code)) return
-    this.warnedOnce.add(code)
+  /** A warning given once per document (per `key`, when one code covers several kinds). */
+  warnOnce(code: string, node: Node | undefined, message: string, key = code): void {
+    if (this.warnedOnce.has(key)) return
+    this.warnedOnce.add(key)
     this.warn(code, node, message)
   }
 
-  /** Records a link and returns the url-encoded URL to write for it. */
-  linkUrl(href: string, node: Node | undefined): string {
+  /**
+   * Records a link and returns the url-encoded URL to write for it, or undefined when its scheme may not be a
+   * link target (only http, https and mailto may: javascript:, data:, vbscript:, file: … stay plain text).
+   */
+  linkUrl(href: string, node: Node | undefined): string | undefined {
+    const at = this.at(node)
+    const refused = refusedScheme(href)
+    if (refused) {
+      this.warnings.add('link-scheme', at, `Link ${href.slice(0, 80)} uses the scheme ${refused}:, which is not published as a link (only http, https and mailto are); its text is kept.`)
+      return undefined
+    }
     const link = classifyLink(href, this.path)
     const target = linkTarget(link)
-    const at = this.at(node)
     this.links.push({ ...target, kind: link.kind, line: at.line, column: at.column })
-    if (link.outsideRepo) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
-    return encodeLinkUrl(this.resolveLink?.(target) ?? href)
+    // With a resolver, its owner decides and reports what such a link becomes (one warning per link, not two).
+    if (link.outsideRepo && !this.resolveLink) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
+    const url = this.resolveLink?.(target) ?? href
+    return refusedScheme(url) ? undefined : encodeLinkUrl(url)
   }
 
-  /** Records the asset of a new image block. */
-  addImage(node: BlockNode, src: string, alt: string, source: Node | undefined): void {
-    const at = this.at(source)
-    const image = classifyImage(src, this.path)
-    if (image.kind === 'remote') {
-      this.assets.push({ node, kind: 'remote', src, alt, line: at.line })
-      return
-    }
-    if (image.path === undefined) this.warnings.add('image-outside-repo', at, `Image ${src} points outside the repository.`)
-    this.assets.push({ node, kind: 'local', src, ...(image.path !== undefined ? { path: image.path } : {}), alt, line: at.line })
+  /** Records where the content of a new fillable block (image, whiteboard) comes from. */
+  addFillable(node: BlockNode, fill: FillSource, source: Node | undefined): void {
+    this.fillables.push({ node, line: this.at(source).line, ...fill })
   }
+
+  /** Records the picture of a new image block. */
+  addImage(node: BlockNode, src: string, alt: string, source: Node | undefined): void {
+    const image = classifyImage(src, this.path)
+    if (image.kind === 'remote') return this.addFillable(node, { kind: 'remote', src, alt }, source)
+    if (image.path === undefined) this.warn('image-outside-repo', source, `Image ${src} points outside the repository.`)
+    this.addFillable(node, { kind: 'local', src, ...(image.path !== undefined ? { path: image.path } : {}), alt }, source)
+  }
+}
+
+/** Schemes a link target may have. */
+const LINK_SCHEMES = new Set(['http', 'https', 'mailto'])
+
+/**
+ * The scheme of a URL that may not be a link target, lowercased, or undefined. Read the way a browser's URL
+ * parser reads it (https://url.spec.whatwg.org/#concept-basic-url-parser): leading C0 controls and spaces are
+ * dropped and tabs and newlines removed anywhere, so "java\tscript:" is javascript:.
+ */
+export function refusedScheme(url: string): string | undefined {
+  const cleaned = url.replace(/^[\u0000-\u0020]+/, '').replace(/[\t\n\r]/g, '')
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(cleaned)?.[1]?.toLowerCase()
+  return scheme !== undefined && !LINK_SCHEMES.has(scheme) ? scheme : undefined
 }

@@ -90,6 +90,10 @@ const LIST_ITEM_AT_COLUMN_0 = /^(?:[-+*]|\d{1,9}[.)])[ \t]+\S/
 const LIST_ITEM_START = /^(?:[ \t]*>)*[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/
 const INDENTED_LIST_ITEM = /^[ \t]+(?=(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))/
 const FENCE_OPEN = /^(`{3,})[^`]*$|^(~{3,})|^(\${2,})[^$]*$/
+const CONTAINER_OPEN = /^:{3,}[ \t]*[A-Za-z]/
+const CONTAINER_CLOSE = /^:{3,}[ \t]*$/
+const TABLE_OPEN = /<table[\s>]/gi
+const TABLE_CLOSE = /<\/table\s*>/gi
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/
 const DEFINITION = /^ {0,3}\[[^\]]+\]:/
 const TABLE_DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/
@@ -124,6 +128,9 @@ class SourceGuard {
   /** Line ranges [from, to) published as plain text. */
   private readonly rawRanges: { from: number; to: number }[] = []
   private readonly rawLines = new Set<number>()
+  /** Open `:::` containers (admonitions.ts) and HTML tables (html-tables.ts): a segment never starts inside one, below the hard size. */
+  private containerDepth = 0
+  private tableDepth = 0
 
   constructor(private readonly lines: Line[]) {
     this.open = frontMatterAt(lines)
@@ -150,7 +157,10 @@ class SourceGuard {
 
   private visit(line: Line, index: number): void {
     const blank = BLANK.test(line.text)
-    if (!this.open && !blank) this.maybeSplitBefore(line, index)
+    if (!this.open && !blank) {
+      this.maybeSplitBefore(line, index)
+      this.trackContainer(line.text)
+    }
     this.segmentChars += line.text.length + line.eol.length
     if (this.open) {
       if (closes(this.open, line.text, index)) this.open = undefined
@@ -165,13 +175,21 @@ class SourceGuard {
   private maybeSplitBefore(line: Line, index: number): void {
     const startsAtColumn0 = !/^[ \t]/.test(line.text)
     const listItem = startsAtColumn0 && LIST_ITEM_AT_COLUMN_0.test(line.text)
-    const preferred = this.previousBlank && startsAtColumn0 && !listItem
+    const preferred = this.previousBlank && startsAtColumn0 && !listItem && this.containerDepth === 0 && this.tableDepth === 0
     const betweenItems = listItem && !this.htmlSinceBlank
     const split = (this.segmentChars >= SEGMENT_TARGET_CHARS && preferred) || (this.segmentChars >= SEGMENT_HARD_CHARS && betweenItems)
     if (index === 0 || !split) return
     this.endParagraph()
     this.segmentStarts.push({ line: index, continuesList: !preferred })
     this.segmentChars = 0
+  }
+
+  private trackContainer(text: string): void {
+    if (text.includes('<')) this.tableDepth = Math.max(0, this.tableDepth + (text.match(TABLE_OPEN)?.length ?? 0) - (text.match(TABLE_CLOSE)?.length ?? 0))
+    const content = text.slice(containerPrefixEnd(text).end).trimStart()
+    if (!content.startsWith(':::')) return
+    if (CONTAINER_OPEN.test(content)) this.containerDepth++
+    else if (this.containerDepth > 0 && CONTAINER_CLOSE.test(content)) this.containerDepth--
   }
 
   private visitContent(line: Line, index: number): void {

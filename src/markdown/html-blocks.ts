@@ -7,12 +7,18 @@ import { codeBlock, dividerBlock, leadingText, piecesToBlocks, textBlock } from 
 import { PLAIN_TEXT } from './code-languages.js'
 import type { ConvertContext } from './context.js'
 import { type HtmlToken, isVoidTag, tagRole, tokenizeHtml } from './html.js'
+import { hasHtmlTable, htmlWithTables } from './html-tables.js'
 import { PieceBuilder } from './pieces.js'
 import { type InlineStyle, PLAIN, TagStyles, tagStyle, withFlag } from './styles.js'
 
 const HTML_WHITESPACE = /[ \t\r\n\f]+/g
 
 export function htmlBlocks(html: string, source: Node, ctx: ConvertContext): BlockNode[] {
+  if (hasHtmlTable(html)) return htmlWithTables(html, source, ctx, (part) => htmlBlocksWithoutTables(part, source, ctx))
+  return htmlBlocksWithoutTables(html, source, ctx)
+}
+
+function htmlBlocksWithoutTables(html: string, source: Node, ctx: ConvertContext): BlockNode[] {
   const writer = new HtmlBlockWriter(ctx, source)
   for (const token of tokenizeHtml(html)) writer.write(token)
   return writer.finish()
@@ -46,7 +52,7 @@ class HtmlBlockWriter {
     this.endParagraph()
     if (this.preformatted !== undefined) this.endPre()
     if (this.lost.size > 0) {
-      this.ctx.warn('html-stripped', this.source, `HTML ${tagList(this.lost)} shown as plain text: a Feishu document cannot show this markup.`)
+      this.ctx.warn('html-stripped', this.source, `HTML ${tagList(this.lost)} cannot be shown in a Feishu document: the tags are left out and the text they hold is kept.`)
     }
     if (this.dropped.size > 0) {
       this.ctx.warn('html-dropped', this.source, `HTML ${tagList(this.dropped)} left out: scripts, media and form controls cannot be shown in a Feishu document.`)
@@ -93,6 +99,7 @@ class HtmlBlockWriter {
         this.lost.add(token.name)
         if (role.block) this.endParagraph()
         if (token.name === 'tr') this.cellsInRow = 0
+        this.captionOf(token)
         return push()
       case 'dropped':
         this.dropped.add(token.name)
@@ -107,6 +114,23 @@ class HtmlBlockWriter {
       role.role === 'heading' || role.role === 'list-item' || role.role === 'block' || role.role === 'summary' || (role.role === 'lossy' && role.block)
     if (endsParagraph) this.endParagraph()
     if (role.role === 'heading' || role.role === 'list-item') this.paragraphType = BlockType.text
+  }
+
+  /**
+   * A component's caption or title attribute is text the reader should see (mdBook's `<Listing number="3-1"
+   * file-name="src/main.rs" caption="…">`): it is shown as its own line where the tag stands.
+   */
+  private captionOf(token: Extract<HtmlToken, { kind: 'open' }>): void {
+    const { caption, title, number } = token.attributes
+    const fileName = token.attributes['file-name']
+    const label = caption ?? title
+    if (label === undefined && fileName === undefined) return
+    this.endParagraph()
+    if (fileName) this.blocks.push(textBlock(BlockType.text, [{ text_run: { content: `Filename: ${fileName}`, text_element_style: { italic: true } } }]))
+    if (label?.trim()) {
+      const prefix = number ? `${token.name[0]!.toUpperCase()}${token.name.slice(1)} ${number}: ` : ''
+      this.blocks.push(textBlock(BlockType.text, [{ text_run: { content: `${prefix}${label.trim()}`, text_element_style: { italic: true } } }]))
+    }
   }
 
   private inPre(token: HtmlToken): void {

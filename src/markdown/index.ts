@@ -23,21 +23,25 @@
 // guard.ts (parser work), blocks.ts MAX_NESTING (block depth), warnings.ts (warnings per code).
 import type { BlockNode, DescendantRequest } from '../blocks/model.js'
 import { toDescendantRequest } from '../blocks/tree.js'
+import { rewriteContainerTitles } from './admonitions.js'
 import { convertBlocks, footnoteSection } from './blocks.js'
 import { codeBlock } from './build.js'
 import { PLAIN_TEXT } from './code-languages.js'
-import { ConvertContext, type LinkRef, type LinkResolver } from './context.js'
+import { ConvertContext, type FillSource, type LinkRef, type LinkResolver } from './context.js'
 import { FootnoteNumbers } from './footnotes.js'
+import type { IncludeReader } from './includes.js'
 import { parseFrontMatter } from './front-matter.js'
 import { type ParsedSegment, parseSource } from './parse.js'
 import { MAX_TEXT_CHARS, splitLongText } from './long-text.js'
-import { chooseTitle } from './title.js'
+import { chooseTitle, type TitleSource } from './title.js'
 import { type ConversionWarning, WarningList } from './warnings.js'
 
 export { decodeUtf8Strict } from './decode.js'
 export type { DecodeResult } from './decode.js'
 export type { ConversionWarning } from './warnings.js'
-export type { LinkRef } from './context.js'
+export type { DiagramSource, FillSource, ImageSource, LinkRef } from './context.js'
+export type { TitleSource } from './title.js'
+export type { IncludeReader } from './includes.js'
 
 export interface ConvertOptions {
   /** Repo-relative POSIX path of the file, e.g. "docs/guide/setup.md". */
@@ -48,28 +52,37 @@ export interface ConvertOptions {
    * the default: the href as written (absolute URLs kept; relative links kept as written and reported in `links`).
    */
   resolveLink?: LinkResolver
+  /**
+   * The page's title in the site generator's navigation (mdBook SUMMARY.md, MkDocs `nav`), read by the caller.
+   * It comes after front matter `title` and before headings (title.ts).
+   */
+  navigationTitle?: string
+  /**
+   * Reads a repository file (repo-relative path) for an mdBook `{{#include}}` in a code block; the caller decides
+   * which files may be read (includes.ts). Without it includes stay as written, with a warning.
+   */
+  readInclude?: IncludeReader
 }
 
-export interface Asset {
-  /** Temporary id of the (empty) image block the image goes into. */
+/**
+ * A block left empty for the writer to fill (the architecture's "fillable"): an image block and its picture, or
+ * a whiteboard (board block) and its diagram.
+ */
+export type Fillable = {
+  /** Temporary id of the empty block. */
   blockId: string
-  kind: 'local' | 'remote'
-  /** The source as written. */
-  src: string
-  /** For local images: the repo-relative resolved path (absent when it points outside the repository). */
-  path?: string
-  alt: string
+  /** Source line of the image or of the diagram's fence. */
   line: number
-}
+} & FillSource
 
 export interface ConversionResult {
   title: string
-  titleSource: 'front-matter' | 'h1' | 'file-name'
+  titleSource: TitleSource
   /** Parsed YAML front matter; {} when there is none or it is invalid (with a warning). */
   frontMatter: Record<string, unknown>
   /** The whole document body (not the page block), with deterministic temporary ids b1, b2, … in document order. */
   blocks: DescendantRequest
-  assets: Asset[]
+  fillables: Fillable[]
   links: LinkRef[]
   warnings: ConversionWarning[]
 }
@@ -78,17 +91,18 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 export function convertMarkdown(markdown: string, options: ConvertOptions): ConversionResult {
   // Lone surrogates cannot be url-encoded or sent as UTF-8; the BOM is not content.
-  const source = markdown.replace(LONE_SURROGATE, '\uFFFD').replace(/^\uFEFF/, '')
+  const source = rewriteContainerTitles(markdown.replace(LONE_SURROGATE, '\uFFFD').replace(/^\uFEFF/, ''))
   const parsed = parseSource(source)
   const warnings = new WarningList()
   for (const notice of parsed.notices) warnings.add(notice.code, { line: notice.line, column: 1 }, notice.message)
   warnNulCharacters(source, warnings)
   const roots = parsed.segments.flatMap((segment) => (segment.ok ? [segment.root] : []))
   const frontMatter = readFrontMatter(parsed.segments[0], warnings)
-  const title = chooseTitle(roots, frontMatter, options.path)
+  const title = chooseTitle(roots, frontMatter, options.path, options.navigationTitle)
   const ctx = new ConvertContext(options.path, options.resolveLink, parsed.definitions, new FootnoteNumbers(parsed.footnotes), warnings)
 
   ctx.titleHeading = title.removedHeading
+  ctx.readInclude = options.readInclude
   const body: BlockNode[] = []
   for (const segment of parsed.segments) {
     const blocks = splitLongText(convertSegment(segment, ctx), (parts) =>
@@ -103,16 +117,16 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
   body.push(...guarded(ctx, 1, () => footnoteSection(ctx), () => []))
 
   const { request, idOf } = toDescendantRequest(body)
-  const assets = ctx.assets.flatMap(({ node, ...asset }) => {
+  const fillables = ctx.fillables.flatMap(({ node, ...fill }): Fillable[] => {
     const blockId = idOf.get(node)
-    return blockId === undefined ? [] : [{ blockId, ...asset }]
+    return blockId === undefined ? [] : [{ blockId, ...fill }]
   })
   return {
     title: title.title,
     titleSource: title.titleSource,
     frontMatter,
     blocks: request,
-    assets,
+    fillables,
     links: ctx.links,
     warnings: warnings.list(),
   }

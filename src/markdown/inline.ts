@@ -142,7 +142,7 @@ class InlineHtml {
   report(): void {
     const tags = (names: ReadonlySet<string>) => [...names].map((name) => `<${name}>`).join(', ')
     if (this.lost.size > 0) {
-      this.ctx.warn('html-stripped', this.firstLoss, `HTML ${tags(this.lost)} shown as plain text: a Feishu document cannot show this markup.`)
+      this.ctx.warn('html-stripped', this.firstLoss, `HTML ${tags(this.lost)} cannot be shown in a Feishu document: the tags are left out and the text they hold is kept.`)
     }
     if (this.dropped.size > 0) {
       this.ctx.warn('html-dropped', this.firstLoss, `HTML ${tags(this.dropped)} left out: scripts, media and form controls cannot be shown in a Feishu document.`)

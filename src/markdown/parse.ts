@@ -1,14 +1,15 @@
-// Markdown → mdast with remark (remark-parse + remark-gfm + remark-frontmatter + remark-math), one segment of
+// Markdown → mdast with remark (remark-parse + remark-gfm + remark-frontmatter + math with GitHub's rules, math.ts), one segment of
 // the guarded source at a time (see guard.ts for why), with link and footnote definitions shared across segments.
 import type { Definition, FootnoteDefinition, Nodes, Root } from 'mdast'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
-import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
 import { unified } from 'unified'
 import { type GuardNotice, guardSource } from './guard.js'
+import { containerDirectives } from './admonitions.js'
+import { githubMath } from './math.js'
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(remarkMath).freeze()
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).use(githubMath).use(containerDirectives).freeze()
 
 export type ParsedSegment =
   | { ok: true; root: Root; text: string; firstLine: number; continuesList: boolean }

@@ -23,7 +23,7 @@ export function withFlag(style: InlineStyle, flag: StyleFlag): InlineStyle {
   return style.flags.has(flag) ? style : makeStyle(new Set([...style.flags, flag]), style.link)
 }
 
-export function withLink(style: InlineStyle, url: string): InlineStyle {
+export function withLink(style: InlineStyle, url: string | undefined): InlineStyle {
   return makeStyle(style.flags, url)
 }
 

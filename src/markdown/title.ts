@@ -1,11 +1,20 @@
-// The document title: front matter `title`, else the first H1 (which then leaves the body, so re-publishing never
-// stacks a second H1 under the title: larksuite/cli issue #819), else the file name.
+// The document title, in this order (docs/titles-and-order.md):
+// 1. front matter `title`;
+// 2. the site generator's navigation: the title the caller read from mdBook's SUMMARY.md or MkDocs' `nav`
+//    (ConvertOptions.navigationTitle), else Docusaurus' `sidebar_label` front matter;
+// 3. the heading, of any level, that opens the document (mdBook chapters often start with `##`), else the first
+//    H1 anywhere (a README with badges before its H1);
+// 4. the file name.
+// A heading that became the title, or that opens the document and only repeats the title, leaves the body, so
+// re-publishing never stacks a second heading under the title (larksuite/cli issue #819).
 import type { Heading, Root } from 'mdast'
 import { plainText } from './inline.js'
 
+export type TitleSource = 'front-matter' | 'navigation' | 'heading' | 'file-name'
+
 export interface TitleChoice {
   title: string
-  titleSource: 'front-matter' | 'h1' | 'file-name'
+  titleSource: TitleSource
   /** The heading that became the title (or repeats it), left out of the body. */
   removedHeading?: Heading
 }
@@ -15,30 +24,34 @@ const FOLDER_PAGE = /^(?:readme|index)$/i
 /** Top-level nodes that show nothing, so an H1 after them still opens the document. */
 const INVISIBLE = new Set(['yaml', 'definition', 'footnoteDefinition'])
 
-export function chooseTitle(roots: readonly Root[], frontMatter: Record<string, unknown>, path: string): TitleChoice {
-  const fromFrontMatter = frontMatterTitle(frontMatter.title)
-  const h1 = firstH1(roots)
-  if (fromFrontMatter !== undefined) {
-    // An opening H1 that only repeats the front matter title would show the title twice.
-    const repeated = h1 && h1.opensDocument && h1.text === fromFrontMatter
-    return { title: fromFrontMatter, titleSource: 'front-matter', ...(repeated ? { removedHeading: h1.heading } : {}) }
+export function chooseTitle(roots: readonly Root[], frontMatter: Record<string, unknown>, path: string, navigationTitle?: string): TitleChoice {
+  const heading = titleHeading(roots)
+  const given: [string | undefined, TitleSource][] = [
+    [textTitle(frontMatter.title), 'front-matter'],
+    [textTitle(navigationTitle) ?? textTitle(frontMatter.sidebar_label), 'navigation'],
+  ]
+  for (const [title, titleSource] of given) {
+    if (title === undefined) continue
+    // An opening heading that only repeats the title would show it twice.
+    const repeated = heading && heading.opensDocument && heading.text === title
+    return { title, titleSource, ...(repeated ? { removedHeading: heading.heading } : {}) }
   }
-  if (h1) return { title: h1.text, titleSource: 'h1', removedHeading: h1.heading }
+  if (heading) return { title: heading.text, titleSource: 'heading', removedHeading: heading.heading }
   return { title: fileTitle(path), titleSource: 'file-name' }
 }
 
-function frontMatterTitle(value: unknown): string | undefined {
+function textTitle(value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined
   const title = String(value).replace(/\s+/g, ' ').trim()
   return title === '' ? undefined : title
 }
 
-/** The first top-level H1 with visible text. */
-function firstH1(roots: readonly Root[]): { heading: Heading; text: string; opensDocument: boolean } | undefined {
+/** The heading of any level that opens the document, else the first top-level H1 with visible text. */
+function titleHeading(roots: readonly Root[]): { heading: Heading; text: string; opensDocument: boolean } | undefined {
   let opensDocument = true
   for (const root of roots) {
     for (const node of root.children) {
-      if (node.type === 'heading' && node.depth === 1) {
+      if (node.type === 'heading' && (node.depth === 1 || opensDocument)) {
         const text = plainText(node.children)
         if (text !== '') return { heading: node, text, opensDocument }
       }

@@ -5,6 +5,8 @@ export interface ConversionWarning {
   column: number
   message: string
   code: string
+  /** On the one summary of a code that went over the cap: how many of its warnings were left out. */
+  omitted?: number
 }
 
 export interface SourcePoint {
@@ -38,6 +40,7 @@ export class WarningList {
         column: first.column,
         code,
         message: `${count - MAX_WARNINGS_PER_CODE} more "${code}" warnings were left out (${count} in all).`,
+        omitted: count - MAX_WARNINGS_PER_CODE,
       }))
     return [...this.kept, ...summaries]
   }

@@ -8,6 +8,8 @@
 import type * as core from '@actions/core'
 import type { Settings } from '../settings.js'
 import type { PageResult, PageStatus, PublishResult } from '../sync/types.js'
+import { groupWarnings } from '../sync/warning-groups.js'
+import { summaryAttr, summaryText } from './escape.js'
 
 type Summary = typeof core.summary
 
@@ -16,16 +18,17 @@ export const SUMMARY_BUDGET_BYTES = 900 * 1024
 /** UTF-16 code units for the `pages` output: well inside the 1 MB job output limit with the other outputs. */
 export const PAGES_OUTPUT_BUDGET = 200_000
 
+// A no-break space keeps each emoji with its word in a narrow column.
 const STATUS_LABEL: Record<PageStatus, string> = {
-  created: '🆕 created',
-  updated: '✏️ updated',
+  created: '🆕\u00a0created',
+  updated: '✏️\u00a0updated',
   unchanged: 'unchanged',
-  moved: '↪️ moved',
-  archived: '🗄️ archived',
-  deleted: '🗑️ deleted',
-  orphan: '⚠️ orphan (source removed)',
-  failed: '❌ failed',
-  skipped: '⏭️ skipped',
+  moved: '↪️\u00a0moved',
+  archived: '🗄️\u00a0archived',
+  deleted: '🗑️\u00a0deleted',
+  orphan: '⚠️\u00a0orphan (source removed)',
+  failed: '❌\u00a0failed',
+  skipped: '⏭️\u00a0skipped',
 }
 
 const PRIORITY: Record<PageStatus, number> = {
@@ -97,15 +100,67 @@ export function writePagesSummary(summary: Summary, result: PublishResult, setti
       true,
     )
   }
+  writeWarningGroups(summary, result, budget)
 }
+
+/** Every warning, grouped by file and kind, collapsed (annotations show one per kind per file). */
+function writeWarningGroups(summary: Summary, result: PublishResult, budget: number): void {
+  const groups = groupWarnings(result.pages)
+  if (groups.length === 0) return
+  const total = groups.reduce((n, g) => n + g.count, 0)
+  let html = `<details><summary>${total} warning${total === 1 ? '' : 's'} in ${groups.length} group${groups.length === 1 ? '' : 's'} (by file and kind)</summary><ul>`
+  let left = budget - 200
+  for (const group of groups) {
+    const line = group.first.line > 0 ? `:${group.first.line}` : ''
+    const item = `<li><code>${esc(group.file)}${line}</code> ${esc(group.code)} ×${group.count}: ${inline(group.first.message)}</li>`
+    const size = Buffer.byteLength(item, 'utf8')
+    if (size > left) {
+      html += '<li>… more in the log of this step (a job summary is limited to 1 MiB)</li>'
+      break
+    }
+    html += item
+    left -= size
+  }
+  summary.addRaw(`${html}</ul></details>`, true)
+}
+
+/** Warnings shown in a page's row; the rest are counted (all of them are annotations and in the log). */
+const ROW_WARNINGS = 5
+/** Failed pages named in the lead paragraph. */
+const LEAD_FAILURES = 5
 
 function tableRow(page: PageResult, dryRun: boolean): string {
   const status = dryRun && page.plan ? `would ${page.plan}` : STATUS_LABEL[page.status]
   const link = page.url ? `<a href="${attr(page.url)}">open</a>` : ''
-  const warnings = page.warnings.length > 0 ? ` (${page.warnings.length} warning${page.warnings.length > 1 ? 's' : ''})` : ''
   const edited = page.remoteEdited ? ' The wiki page had been edited by hand; the edit was replaced by the source.' : ''
   const reason = `${page.reason ?? ''}${edited}`.trim()
-  return `<tr><td><code>${esc(page.path)}</code></td><td>${esc(page.title)}</td><td>${esc(status)}${esc(warnings)}</td><td>${link}</td><td>${inline(reason)}</td></tr>`
+  const warnings = page.warnings.slice(0, ROW_WARNINGS).map((w) => `⚠️ ${w.line > 0 ? `line ${w.line}: ` : ''}${inline(w.message)}`)
+  if (page.warnings.length > ROW_WARNINGS) warnings.push(`… and ${page.warnings.length - ROW_WARNINGS} more warnings (annotations on the file)`)
+  const title = page.titleFrom ? `${page.title} (title from ${page.titleFrom})` : page.title
+  const cell = [...(reason ? [inline(reason)] : []), ...warnings].join('<br>')
+  return `<tr><td><code>${esc(page.path)}</code></td><td>${esc(title)}</td><td>${esc(status)}</td><td>${link}</td><td>${cell}</td></tr>`
+}
+
+/**
+ * What needs a person, before anything else in the summary: how many pages of how many failed, and the first few
+ * with their reason.
+ */
+export function writeFailedPagesLead(summary: Summary, result: PublishResult): void {
+  const failed = result.pages.filter((page) => page.status === 'failed')
+  if (failed.length === 0) return
+  const total = result.pages.length
+  // Reasons often start with the path itself; the list names it once.
+  const reason = (page: PageResult) => {
+    const text = page.reason ?? 'failed'
+    return text.startsWith(`${page.path} `) ? text.slice(page.path.length + 1) : text
+  }
+  const items = failed.slice(0, LEAD_FAILURES).map((page) => `<li><code>${esc(page.path)}</code>: ${inline(reason(page))}</li>`)
+  if (failed.length > LEAD_FAILURES) items.push(`<li>… and ${failed.length - LEAD_FAILURES} more, listed first in the table below.</li>`)
+  summary.addRaw(
+    `<p><strong>❌ ${failed.length} of ${total} page${total === 1 ? '' : 's'} failed to publish</strong>` +
+      `${failed.length < total ? '; the others were published' : ''}.</p><ul>${items.join('')}</ul>`,
+    true,
+  )
 }
 
 /** Step outputs: counts and the `pages` JSON array ({path, title, node_token, url, status[, plan][, reason]}). */
@@ -158,14 +213,31 @@ export function pageLogLine(page: PageResult): string {
 }
 
 function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return summaryText(text)
 }
 
 function attr(text: string): string {
-  return esc(text).replace(/"/g, '&quot;')
+  return summaryAttr(text)
 }
 
-/** Escaped text with `code` spans. */
+/** Escaped text with `code` spans and every URL outside them a link. */
 function inline(text: string): string {
-  return esc(text).replace(/`([^`]+)`/g, '<code>$1</code>')
+  return inlineMarkup(esc(text))
+}
+
+/** `code` spans become <code> (kept as typed, to be copied); URLs elsewhere become links. */
+export function inlineMarkup(escaped: string): string {
+  return escaped
+    .split(/(`[^`]+`)/)
+    .map((part) => (/^`[^`]+`$/.test(part) ? `<code>${part.slice(1, -1)}</code>` : linkify(part)))
+    .join('')
+}
+
+/** Wraps http(s) URLs in escaped text in links; a trailing full stop, comma or bracket is not part of the URL. */
+export function linkify(escaped: string): string {
+  return escaped.replace(/https?:\/\/[^\s<>"'`]+/g, (match) => {
+    const url = match.replace(/[.,;:!?)\]]+$/, '')
+    const rest = match.slice(url.length)
+    return `<a href="${url.replace(/"/g, '&quot;')}">${url}</a>${rest}`
+  })
 }

@@ -5,6 +5,8 @@
 //   → the wiki as listed, with the sync state (remote/) → plan (plan/) → safety cap
 //   → carry it out, or describe it in a dry run (apply/), then save the sync state → results for the report
 // The docs on disk (source/) were loaded before the token was spent.
+import { createBoardApi } from '../feishu/board.js'
+import { unlessStopped } from '../cancel.js'
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
 import { FEISHU_HINTS, describeError } from '../feishu/errors.js'
 import { DriveApi } from '../feishu/drive.js'
@@ -14,14 +16,17 @@ import { currentUserOpenId } from '../feishu/user.js'
 import { WikiApi, wikiUrlPrefix } from '../feishu/wiki.js'
 import { compareCommits } from '../github/changes.js'
 import { type GitHubClient, createGitHubClient } from '../github/client.js'
+import { Progress } from '../progress.js'
 import type { Settings } from '../settings.js'
 import { executePlan, removedPageResult } from './apply/run.js'
+import { Whiteboards } from './apply/diagrams.js'
 import type { GitHubLinkBase } from './source/links.js'
 import { type Changes, planSync } from './plan/plan.js'
 import { scanWiki } from './remote/scan.js'
 import { loadState } from './remote/state.js'
 import { nameRemoteEditors, saveSyncState, stateNotes, touchedKeys } from './apply/sync-state.js'
 import { archiveKey, pagesInOrder } from './source/tree.js'
+import { groupMessage, groupWarnings } from './warning-groups.js'
 import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
 
 export { loadDocs, type DocsSet, type SourceFile } from './source/docs.js'
@@ -40,8 +45,10 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   const docx = createDocxApi(client)
   const media = createMediaApi(client)
   const drive = new DriveApi(client)
+  const whiteboards = new Whiteboards(createBoardApi(client), settings.plantumlStyle)
   const wikiPrefix = wikiUrlPrefix(settings.baseUrl)
   const notes: string[] = []
+  const progress = new Progress(ctx.clock, { line: (l) => (log.progress ?? log.info)(l), group: log.group, endGroup: log.endGroup }, () => calls.writes)
 
   // The space and the parent page.
   const spaceInput = settings.spaceId ?? ''
@@ -59,7 +66,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   }
 
   // What changed.
-  const { changes, mode } = await decideChanges(ctx)
+  const { changes, mode } = await unlessStopped(ctx.stop, decideChanges(ctx))
 
   // Who the action is: the creator its own pages carry (a user token says so; an app learns it from its nodes).
   let self: string | undefined
@@ -73,8 +80,12 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   // The wiki as it is (the listing, the sync state, and reads only where those do not tell), and the plan.
   const archive = archiveKey(docs.tree.rootRepoPath)
   const ordered = pagesInOrder(docs.tree)
+  // Until the plan is known: every page is still to do, and each page's document is read once at most.
+  progress.track(() => ({ done: 0, total: ordered.length, failed: 0, left: { creates: 0, documents: 0, reads: Math.max(0, ordered.length - calls.reads) } }))
+  progress.phase('scan')
   const scope = { repository: repositoryName(settings), space: spaceId, root: rootToken ?? '' }
-  const remote = await scanWiki({
+  // Reading only, so a stop (cancel, time budget) may leave the scan at any point: nothing is half-done.
+  const remote = await unlessStopped(ctx.stop, scanWiki({
     wiki,
     docx,
     spaceId,
@@ -87,10 +98,11 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     loadState: (nodes) => loadState(docx, nodes, scope, self),
     ...(changes ? { listOnly: (state) => touchedKeys(state, docs.tree, changes) } : {}),
     debug: (m) => log.debug(m),
-  })
+  }))
+  progress.phase('plan')
   const metasNote = await nameRemoteEditors(drive, remote)
   notes.push(...stateNotes(remote), ...(metasNote ? [metasNote] : []))
-  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix })
+  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix, maxRemovals: settings.maxRemovals })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
   if (docs.files.size === 0) notes.push(`No Markdown file was found under \`${docs.tree.rootRepoPath}\`.`)
@@ -98,8 +110,10 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   const github = githubBase(settings)
   let pages: PageResult[]
   let stoppedBySafetyCap: string | undefined
+  let stopped: PublishResult['stopped']
   if (plan.stop) {
     stoppedBySafetyCap = plan.stop
+    progress.finish()
     log.warning(`Safety cap: ${plan.stop}`)
     pages = [
       ...plan.pages.map((p): PageResult => ({
@@ -127,6 +141,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         wiki,
         docx,
         media,
+        whiteboards,
         log,
         clock: ctx.clock,
         spaceId,
@@ -138,14 +153,20 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         plan,
         changes,
         concurrency: CONCURRENCY,
+        stop: ctx.stop,
+        progress,
         drive,
         otherMappings: ctx.otherMappings,
       },
       settings.dryRun,
     )
     pages = executed.pages
+    progress.finish()
+    if (ctx.stop?.signal.aborted) stopped = { reason: ctx.stop.reason() ?? 'stopped', left: executed.left }
     notes.push(...executed.notes)
-    if (!settings.dryRun) {
+    // After a cancel the runner kills the job within seconds, so the summary goes first and the state is not
+    // saved: the next run finds this run's pages by their markers and creators, as after a hard kill.
+    if (!settings.dryRun && !ctx.stop?.bySignal()) {
       // After every page it describes: the state the next run starts from.
       const saved = await saveSyncState({ wiki, docx, spaceId, rootToken, scope, remote, executed, tree: docs.tree, archiveKey: archive, allMode: !changes, clock: ctx.clock })
       if (saved.note) notes.push(saved.note)
@@ -169,11 +190,15 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   for (const file of docs.files.values()) {
     if (file.error && file.errorLine) log.warning(file.error, { file: file.repoPath, line: file.errorLine })
   }
+  // One annotation per kind per file, at its first line with the count (warning-groups.ts); every one in the log.
+  for (const group of groupWarnings(pages)) {
+    const w = group.first
+    const where = group.file.endsWith('.md') ? { file: group.file, ...(w.line > 0 ? { line: w.line, column: w.column } : {}) } : undefined
+    log.warning(`${group.file}: ${groupMessage(group)}`, where)
+  }
+  for (const w of docs.warnings ?? []) log.warning(`${w.file}: ${w.message}`, { file: w.file, line: w.line })
   for (const page of pages) {
-    for (const w of page.warnings) {
-      const where = page.path.endsWith('.md') ? { file: page.path, ...(w.line > 0 ? { line: w.line, column: w.column } : {}) } : undefined
-      log.warning(`${page.path}: ${w.message}`, where)
-    }
+    for (const w of page.warnings) log.info(`${page.path}${w.line > 0 ? `:${w.line}` : ''}: ${w.message}`)
   }
 
   const result: PublishResult = {
@@ -183,6 +208,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     readCalls: calls.reads,
     notes,
     ...(stoppedBySafetyCap ? { stoppedBySafetyCap } : {}),
+    ...(stopped ? { stopped } : {}),
     dryRun: settings.dryRun,
     mode,
     wiki: { spaceId, ...(rootToken ? { parentNode: rootToken, parentUrl: wikiPrefix + rootToken } : {}) },

@@ -1,4 +1,5 @@
 // The publishing engine's public types (re-exported by src/sync/index.ts).
+import type { Stop } from '../cancel.js'
 import type { Clock } from '../clock.js'
 import type { FeishuClient } from '../feishu/client.js'
 import type { GitHubClient } from '../github/client.js'
@@ -13,6 +14,11 @@ export interface Log {
   info(message: string): void
   warning(message: string, where?: { file: string; line?: number; column?: number }): void
   debug(message: string): void
+  /** Log groups, one per phase (the runner folds them). */
+  group?(title: string): void
+  endGroup?(): void
+  /** A progress line (a terminal redraws it in place); default: info. */
+  progress?(line: string): void
 }
 
 export interface PublishContext {
@@ -25,6 +31,8 @@ export interface PublishContext {
   log: Log
   /** The other mappings of the run (src/mappings.ts), so links between them reach their pages. */
   otherMappings?: OtherMappings
+  /** Cancellation (or the time budget): start no new work once aborted; stop waiting at the deadline. */
+  stop?: Stop
 }
 
 /** What one mapping's publish shares with the others of its run. */
@@ -44,6 +52,8 @@ export interface PageResult {
   /** The source file (a folder page: its index file, or the folder path with a trailing slash). */
   path: string
   title: string
+  /** Where the title came from when it is neither front matter `title` nor a heading ("book/src/SUMMARY.md", "file name"). */
+  titleFrom?: string
   nodeToken?: string
   url?: string
   status: PageStatus
@@ -74,6 +84,8 @@ export interface PublishResult {
   writeCalls: number
   readCalls: number
   notes: string[]
+  /** Set when a cancel (or the time budget) stopped the run: why, and how many pages it left for the next run. */
+  stopped?: { reason: string; left: number }
   /** Set when the safety cap stopped the run before any write. */
   stoppedBySafetyCap?: string
   dryRun?: boolean

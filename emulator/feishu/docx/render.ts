@@ -16,6 +16,7 @@
 //                    and joined with "<br>", "|" in cells escaped as "\|"
 //   table_cell, grid, grid_column, view, page   transparent: their children render in place
 //   file             "[file NAME]"
+//   board            "[board TOKEN]" (the whiteboard's content: FeishuEmulator.renderBoard)
 //   anything else    "[KEY]" (e.g. "[iframe]", "[diagram]", "[undefined]") followed by its children
 //
 // Children of text-like blocks (text, headings, bullet, ordered, todo) are indented two spaces per level.
@@ -177,6 +178,9 @@ function renderBlock(node: RenderNode, number: number, indent: string, lines: st
       lines.push(indent + `[image ${typeof token === 'string' && token !== '' ? token : 'empty'}]`)
       return
     }
+    case node.type === 43:
+      lines.push(indent + `[board ${String(p.token ?? '')}]`)
+      return
     case node.type === 31:
       renderTable(node, indent, lines, get)
       return

@@ -36,6 +36,7 @@ export const VIEW = 33
 export const QUOTE_CONTAINER = 34
 export const TASK = 35
 export const OKR = 36
+export const BOARD = 43
 export const UNDEFINED_BLOCK = 999
 
 /** block_type → payload key (complete enum; there is no 16). */
@@ -64,7 +65,7 @@ export function isTextType(type: number): boolean {
 
 /** Block types this emulator can create. Other known types get 1770029 with a message saying so. */
 const MODELED_CREATE = new Set([TEXT, 3, 4, 5, 6, 7, 8, 9, 10, 11, BULLET, ORDERED, CODE, QUOTE, TODO, CALLOUT, DIVIDER,
-  GRID, GRID_COLUMN, IMAGE, TABLE, TABLE_CELL, QUOTE_CONTAINER])
+  GRID, GRID_COLUMN, IMAGE, TABLE, TABLE_CELL, QUOTE_CONTAINER, BOARD])
 
 /**
  * Which blocks may hold children at all (1770028 otherwise). Text-like blocks nest (the recorded documents
@@ -374,12 +375,17 @@ export function validateWriteBlock(input: unknown, where: string, api: 'children
     // (docx overview, 子块规则: https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview)
     throw new DocxError(1770029, 'block not support to create: TableCell blocks are created by their table or by insert_table_row/insert_table_column')
   }
+  if (type === BOARD && api === 'descendant') {
+    // Not documented either way; the emulator refuses it so a client creates boards the way known clients do,
+    // through `children` create (GUESSES.md, "Board blocks").
+    throw new DocxError(1770029, `block not support to create: ${where}: board blocks are created with the children API, not the descendant API`)
+  }
   if (!MODELED_CREATE.has(type)) {
     throw new DocxError(1770029, `block not support to create: the emulator does not model creating ${key} (block_type ${type}) blocks`)
   }
   if (!(key in raw)) {
     // empty payloads are allowed for the containers ({} is their whole payload)
-    if (type === DIVIDER || type === QUOTE_CONTAINER || type === TABLE_CELL || type === IMAGE || type === GRID_COLUMN) raw = { ...raw, [key]: {} }
+    if (type === DIVIDER || type === QUOTE_CONTAINER || type === TABLE_CELL || type === IMAGE || type === GRID_COLUMN || type === BOARD) raw = { ...raw, [key]: {} }
     else throw invalid(`${where}: missing payload "${key}" for block_type ${type}`)
   }
   const body = raw[key]
@@ -442,6 +448,15 @@ function validateOtherPayload(type: number, body: Record<string, unknown>, w: st
       }
       return { ...empty, ...body }
     }
+    case BOARD:
+      // The server names the whiteboard (`board.token` = whiteboard_id in the answer); the node-sdk 1.74 request
+      // type takes align, width and height.
+      if ('token' in body) throw invalid(`${w}.token is read-only: the server creates the whiteboard and answers its token`)
+      checkKeys(body, ['align', 'width', 'height'], w)
+      if ('align' in body) intIn(body.align, 1, 3, `${w}.align`)
+      if ('width' in body) intIn(body.width, 1, Number.MAX_SAFE_INTEGER, `${w}.width`)
+      if ('height' in body) intIn(body.height, 1, Number.MAX_SAFE_INTEGER, `${w}.height`)
+      return { ...body }
     case TABLE: {
       if ('cells' in body) throw invalid(`${w}.cells is read-only: cells are created with the table`)
       checkKeys(body, ['property'], w)

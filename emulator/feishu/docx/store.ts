@@ -120,6 +120,8 @@ export class DocumentStore {
   private mediaLookup: ((fileToken: string) => MediaRelation | undefined) | undefined
   private tokenCounter = 0
   private commentCounter = 0
+  /** whiteboard_id → the document whose board block made it. */
+  private readonly boards = new Map<string, string>()
 
   constructor(options: { clock: Clock; newId: (prefix: string) => string }) {
     this.clock = options.clock
@@ -144,6 +146,16 @@ export class DocumentStore {
       emitParent: true,
     })
     this.docs.set(documentId, doc)
+  }
+
+  /** Where a whiteboard lives: its document and board block, while that block exists. */
+  findBoard(token: string): { documentId: string; blockId: string } | undefined {
+    const doc = this.docs.get(this.boards.get(token) ?? '')
+    if (!doc) return undefined
+    for (const node of doc.blocks.values()) {
+      if (node.type === S.BOARD && node.payload.token === token) return { documentId: doc.id, blockId: node.id }
+    }
+    return undefined
   }
 
   has(documentId: string): boolean {
@@ -718,7 +730,15 @@ export class DocumentStore {
    * holding an empty Text block; a callout gets an empty Text child; a grid gets its columns.
    */
   private materialize(doc: Doc, txn: Txn, v: S.ValidBlock, parentId: string): string {
-    const node = this.makeNode(doc, txn, v.type, v.key, v.payload, parentId)
+    // A board block comes with its whiteboard: the answer's board.token is the whiteboard_id (27 characters like
+    // the recorded ones; the parse-syntax page allows 22–27).
+    const payload = v.type === S.BOARD ? { ...v.payload, token: `${this.newId('')}${this.newId('').slice(0, 5)}` } : v.payload
+    const node = this.makeNode(doc, txn, v.type, v.key, payload, parentId)
+    if (v.type === S.BOARD) {
+      const token = payload.token as string
+      this.boards.set(token, doc.id)
+      txn.undo.push(() => this.boards.delete(token))
+    }
     if (v.type === S.TABLE) {
       const p = v.payload.property as { row_size: number; column_size: number }
       const cells: string[] = []

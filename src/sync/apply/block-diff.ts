@@ -35,7 +35,7 @@ export interface DiffKeys {
    * Production uses canonicalKey (src/blocks/canonical.ts), the one canonical form.
    */
   own(block: Block): string
-  /** Images only: the content hash of the asset the block shows (undefined when unknown). */
+  /** Fillable blocks only (images, whiteboards): the content hash of what fills the block (undefined when unknown). */
   asset?(block: Block): string | undefined
 }
 
@@ -139,7 +139,7 @@ export class Fingerprints {
   }
 
   ownOf(block: Block): string {
-    const asset = block.block_type === BlockType.image ? this.keys.asset?.(block) : undefined
+    const asset = block.block_type === BlockType.image || block.block_type === BlockType.board ? this.keys.asset?.(block) : undefined
     return this.keys.own(block) + (asset !== undefined ? `#asset:${asset}` : '')
   }
 

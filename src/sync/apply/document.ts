@@ -25,6 +25,11 @@
 // changed. The table lives in the marker because that is the one place the action owns that survives a
 // re-read and is invisible to readers; captions are visible and belong to the author.
 //
+// Whiteboards (diagram fences) are the other fillable block and follow the same rules, keyed by the hash of the
+// diagram's source through the same marker table (whiteboard id → hash): an unchanged diagram keeps its block
+// and whiteboard, a changed one replaces only its own block (a whiteboard cannot be redrawn in place). A board
+// block is created with children create, never inside a descendant create, then drawn (diagrams.ts).
+//
 // Missing local images become a warning and a placeholder paragraph. Remote images (http/https) are not
 // fetched: the emulator world is offline and fetching arbitrary URLs from CI is a policy question; they
 // become a paragraph linking to the image, with a warning.
@@ -49,6 +54,7 @@ import {
   treeFromDescendants,
   walkTree,
 } from './block-diff.js'
+import { type DiagramRef, diagramHash, refusedWarning, type Whiteboards } from './diagrams.js'
 import { buildMarkerBlocks, contentHashOf, MARKER_TEXT_ID, markerElements, type Provenance, readMarker } from '../remote/marker.js'
 
 export type { Provenance } from '../remote/marker.js'
@@ -68,7 +74,10 @@ export interface ExistingDocument {
 /** The parts of the converter's result this module uses (src/markdown `convertMarkdown`). */
 export interface DocumentConversion {
   blocks: DescendantRequest
+  /** The image blocks' pictures. */
   assets?: readonly AssetRef[]
+  /** The board blocks' diagrams. */
+  diagrams?: readonly DiagramRef[]
 }
 
 /** One image of the conversion: which block shows it and where its bytes come from. */
@@ -87,9 +96,11 @@ export interface DocumentSyncInput {
   /** From readExistingDocument; undefined for a node created in this run (empty document). */
   existing?: ExistingDocument
   conversion: DocumentConversion
-  provenance: Omit<Provenance, 'contentHash' | 'images'>
+  provenance: Omit<Provenance, 'contentHash' | 'images' | 'refused'>
   /** Bytes of a local image by repo path; undefined = missing. */
   loadAsset: (repoPath: string) => Promise<Uint8Array | undefined>
+  /** The run's whiteboards; without them every diagram is published as its code block. */
+  whiteboards?: Whiteboards
   dryRun: boolean
 }
 
@@ -104,6 +115,8 @@ export interface DocumentSyncResult {
   /** Existing blocks before the sync (marker included, page excluded). */
   totalBlocks: number
   warnings: string[]
+  /** Warnings about one place of the source (a diagram's fence). */
+  lineWarnings: { line: number; message: string }[]
   /** What changed (or would change, in a dry run), for logs and the dry-run plan. */
   summary: string
   uploads: number
@@ -202,21 +215,25 @@ interface ImageAsset {
 export async function syncDocument(docx: DocxApi, media: MediaApi, input: DocumentSyncInput): Promise<DocumentSyncResult> {
   const { documentId, existing } = input
   const warnings: string[] = []
+  const lineWarnings: { line: number; message: string }[] = []
 
-  // 1. The desired body, with images resolved to local bytes (or placeholders).
+  // 1. The desired body, with the fillable blocks' content resolved: images to local bytes (or placeholders),
+  //    diagrams to their source (or their code block).
   const body = treeFromDescendants(input.conversion.blocks)
   const assets = await resolveImages(body, input, warnings)
-
-  // 2. Keys: the canonical form of a block; for images the asset's content hash.
   const oldImages = existing?.marker?.images ?? {}
+  const diagrams = await resolveDiagrams(body, input, oldImages, lineWarnings)
+
+  // 2. Keys: the canonical form of a block; for a fillable block (image, whiteboard) the content hash of what
+  //    fills it, read back through the marker's token → hash table.
   /** Desired images whose upload failed: they stay empty blocks until the next run. */
   const failed = new Set<string>()
   const keys: DiffKeys = {
     own: canonicalKey,
     asset: (block) => {
-      const asset = assets.get(block.block_id)
-      if (asset) return failed.has(block.block_id) ? 'empty' : asset.hash
-      const token = (block.image as { token?: string } | undefined)?.token
+      const fill = assets.get(block.block_id) ?? diagrams.fills.get(block.block_id)
+      if (fill) return failed.has(block.block_id) ? 'empty' : fill.hash
+      const token = fillToken(block)
       if (!token) return 'empty'
       return oldImages[token] ?? `token:${token}`
     },
@@ -236,7 +253,7 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
 
   // 4. The plan. With a well-formed marker the body is diffed on its own (indices shifted by one) and the
   //    marker is patched at the end; otherwise a fresh marker is part of the desired list.
-  const provisional: Provenance = { ...input.provenance, contentHash, images: keptImageTable(oldImages, remoteBody) }
+  const provisional: Provenance = { ...input.provenance, contentHash, images: keptImageTable(oldImages, remoteBody), ...refusedTable(diagrams.carried) }
   let plan: DiffPlan
   if (markerTextNode) {
     plan = planDiff({ ...page, children: remoteBody }, body, fp)
@@ -263,11 +280,13 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
   const markerWouldBe = keys.own(markerTextBlock({ ...provisional, images: provisional.images }))
   const bodyChanges = plan.structural.length + plan.patches.length + plan.images.length
   const unchanged = bodyChanges === 0 && newImages.length === 0 && markerBefore === markerWouldBe
-  const summary = describePlan(plan, newImages.length + plan.images.length, unchanged, remoteEdited)
+  const newBoards = plan.structural.flatMap((op) => (op.kind === 'insert' ? [...walkTree(op.nodes)].filter((n) => diagrams.fills.has(n.block.block_id)) : []))
+  const summary = describePlan(plan, newImages.length + plan.images.length, newBoards.length, unchanged, remoteEdited)
   const base = {
     remoteEdited,
     totalBlocks: plan.existingBlocks,
     warnings,
+    lineWarnings,
     summary,
   }
   if (unchanged) return { ...base, status: 'unchanged', writeCalls: 0, keptBlocks: plan.keptBlocks, uploads: 0 }
@@ -276,7 +295,7 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
   }
 
   // 5. Apply.
-  const writer = new Writer(docx, media, documentId, fp)
+  const writer = new Writer(docx, media, documentId, fp, { fills: diagrams.fills, whiteboards: input.whiteboards, lineWarnings })
   try {
     for (const op of plan.structural) await writer.structural(op)
     const requests: BatchUpdateRequest[] = [
@@ -293,9 +312,10 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
     }
     const images: Record<string, string> = {}
     for (const n of walkTree(remoteBody)) {
-      const token = (n.block.image as { token?: string } | undefined)?.token
+      const token = fillToken(n.block)
       if (token && !gone.has(n.block.block_id) && oldImages[token]) images[token] = oldImages[token]
     }
+    for (const [token, hash] of writer.drawn) images[token] = hash
     const uploads: { blockId: string; node: TreeNode }[] = [
       ...plan.images.map((i) => ({ blockId: i.blockId, node: i.node })),
       ...[...writer.created.values()].filter((c) => assets.has(c.node.block.block_id)).map((c) => ({ blockId: c.realId, node: c.node })),
@@ -312,11 +332,12 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
         failed.add(node.block.block_id)
       }
     }
-    // The marker records the body as written: with an image left empty, the hash of that body.
-    if (failed.size > 0) contentHash = contentHashOf(new Fingerprints(keys), body)
+    // The marker records the body as written: with an image left empty or a diagram published as code, the
+    // hash of that body.
+    if (failed.size > 0 || writer.fellBack) contentHash = contentHashOf(new Fingerprints(keys), body)
 
-    // The marker's final text: hash of the body now written, and the image table.
-    const final: Provenance = { ...input.provenance, contentHash, images }
+    // The marker's final text: hash of the body now written, the fill table and the refused diagrams.
+    const final: Provenance = { ...input.provenance, contentHash, images, ...refusedTable({ ...diagrams.carried, ...writer.refused }) }
     const markerNow = markerTextNode ? markerBefore : markerWouldBe
     if (keys.own(markerTextBlock(final)) !== markerNow) {
       const markerId = markerTextNode?.block.block_id ?? writer.realId(MARKER_TEXT_ID) ?? (await findMarkerText(docx, documentId))
@@ -351,23 +372,34 @@ async function findMarkerText(docx: DocxApi, documentId: string): Promise<string
   return text?.block_type === BlockType.text ? text.block_id : undefined
 }
 
-/** Entries of the old image table whose token is still shown by a block of the remote body. */
+/** Entries of the old fill table whose token is still shown by a block of the remote body. */
 function keptImageTable(old: Record<string, string>, remoteBody: TreeNode[]): Record<string, string> {
   const out: Record<string, string> = {}
   for (const n of walkTree(remoteBody)) {
-    const token = (n.block.image as { token?: string } | undefined)?.token
+    const token = fillToken(n.block)
     if (token && old[token]) out[token] = old[token]
   }
   return out
 }
 
-function describePlan(plan: DiffPlan, uploads: number, unchanged: boolean, remoteEdited: boolean): string {
+/** The token of a filled block as read back: an image's file_token, a board's whiteboard id. */
+function fillToken(block: Block): string | undefined {
+  const payload = (block.block_type === BlockType.board ? block.board : block.image) as { token?: unknown } | undefined
+  return typeof payload?.token === 'string' && payload.token !== '' ? payload.token : undefined
+}
+
+function refusedTable(refused: Record<string, number>): Pick<Provenance, 'refused'> {
+  return Object.keys(refused).length > 0 ? { refused } : {}
+}
+
+function describePlan(plan: DiffPlan, uploads: number, boards: number, unchanged: boolean, remoteEdited: boolean): string {
   if (unchanged) return 'unchanged'
   const parts: string[] = []
   if (plan.insertedBlocks) parts.push(`insert ${plan.insertedBlocks} block(s)`)
   if (plan.deletedBlocks) parts.push(`delete ${plan.deletedBlocks} block(s)`)
   if (plan.patches.length) parts.push(`update ${plan.patches.length} block(s) in place`)
   if (uploads) parts.push(`upload ${uploads} image(s)`)
+  if (boards) parts.push(`draw ${boards} whiteboard(s)`)
   if (parts.length === 0) parts.push('update the sync marker')
   parts.push(`keep ${plan.keptBlocks} of ${plan.existingBlocks} existing block(s)`)
   if (remoteEdited) parts.push('overwrite edits made in Feishu')
@@ -419,6 +451,75 @@ async function resolveImages(body: TreeNode[], input: DocumentSyncInput, warning
   return assets
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Diagrams
+
+/** A diagram to draw: its content hash (the block's key) and its source. */
+interface DiagramFill {
+  hash: string
+  ref: DiagramRef
+}
+
+/**
+ * The board blocks of the desired body and what draws them. A diagram Feishu refused before (the marker's
+ * `refused` table) is its code block again, with its warning; so is every diagram when the run cannot draw
+ * whiteboards (no scope: said once per run). Whether it can is asked only when this page needs a new whiteboard.
+ */
+async function resolveDiagrams(
+  body: TreeNode[],
+  input: DocumentSyncInput,
+  oldImages: Record<string, string>,
+  lineWarnings: { line: number; message: string }[],
+): Promise<{ fills: Map<string, DiagramFill>; carried: Record<string, number> }> {
+  const refs = new Map((input.conversion.diagrams ?? []).map((d) => [d.blockId, d]))
+  const refusedBefore = input.existing?.marker?.refused ?? {}
+  const style = input.whiteboards?.style ?? 'board'
+  const fills = new Map<string, DiagramFill>()
+  const carried: Record<string, number> = {}
+  const asCode = (node: TreeNode, ref: DiagramRef) => {
+    node.block = { ...ref.fallback, block_id: node.block.block_id }
+    node.children = []
+  }
+  for (const node of [...walkTree(body)]) {
+    if (node.block.block_type !== BlockType.board) continue
+    const ref = refs.get(node.block.block_id)
+    if (!ref) {
+      node.block = placeholder(node.block.block_id, [{ text_run: { content: '[diagram]', text_element_style: { italic: true } } }]).block
+      continue
+    }
+    const hash = diagramHash(ref.syntax, style, ref.code)
+    const code = refusedBefore[hash]
+    if (code !== undefined) {
+      carried[hash] = code
+      lineWarnings.push({ line: ref.line, message: refusedWarning(ref, code) })
+      asCode(node, ref)
+    } else {
+      fills.set(node.block.block_id, { hash, ref })
+    }
+  }
+  if (fills.size === 0) return { fills, carried }
+  // Whiteboards the page shows now, by the hash of what they were drawn from.
+  const shown = new Set<string>()
+  for (const n of walkTree(input.existing?.tree.children ?? [])) {
+    const token = fillToken(n.block)
+    if (n.block.block_type === BlockType.board && token && oldImages[token]) shown.add(oldImages[token])
+  }
+  // Ask whether the run can draw only for a page about to get its first whiteboard (diagrams.ts).
+  const askFirst = shown.size === 0
+  const drawable = input.whiteboards !== undefined && (input.dryRun || !askFirst || (await input.whiteboards.available()))
+  if (!drawable) {
+    const first = [...fills.values()][0]!.ref
+    const warning = input.whiteboards?.scopeWarning(first)
+    if (warning) lineWarnings.push({ line: first.line, message: warning })
+    for (const node of walkTree(body)) {
+      const fill = fills.get(node.block.block_id)
+      if (fill) asCode(node, fill.ref)
+    }
+    fills.clear()
+  }
+  return { fills, carried }
+}
+
 function placeholder(id: string, elements: TextElement[]): TreeNode {
   return { block: { block_id: id, block_type: BlockType.text, text: { elements } }, children: [] }
 }
@@ -439,11 +540,23 @@ class Writer {
   /** Updates found while writing (new table cells' text) that ride in the final batch_update. */
   readonly pending: BatchUpdateRequest[] = []
 
+  /** Whiteboards drawn in this run: whiteboard id → hash of the diagram it shows. */
+  readonly drawn = new Map<string, string>()
+  /** Diagrams Feishu refused in this run: hash → error code. */
+  readonly refused: Record<string, number> = {}
+  /** A diagram was published as its code block after all: the body written differs from the one planned. */
+  fellBack = false
+
   constructor(
     private readonly docx: DocxApi,
     private readonly media: MediaApi,
     private readonly documentId: string,
     private readonly fp: Fingerprints,
+    private readonly diagrams: {
+      fills: ReadonlyMap<string, DiagramFill>
+      whiteboards: Whiteboards | undefined
+      lineWarnings: { line: number; message: string }[]
+    },
   ) {}
 
   realId(tempId: string): string | undefined {
@@ -455,7 +568,7 @@ class Writer {
       this.calls++
       await this.docx.batchDelete(this.documentId, op.parentId, op.start, op.end)
     } else if (op.kind === 'insert') {
-      await this.insert(op.parentId, op.index, op.nodes)
+      await this.insertWithBoards(op.parentId, op.index, op.nodes)
     } else {
       // Rows: delete ranges from the last, then insert rows in ascending final position and fill them.
       for (const d of op.deletes) {
@@ -498,6 +611,63 @@ class Writer {
       const node = byId.get(temporary)
       if (node) this.created.set(temporary, { realId, node })
     }
+  }
+
+  /**
+   * Inserts subtrees holding board blocks: everything else first (descendant create), then each board with
+   * children create at its place, parents before children and in ascending position, so every index is final
+   * when it is used. A board is drawn as soon as it exists.
+   */
+  private async insertWithBoards(parentId: string, index: number, nodes: TreeNode[]): Promise<void> {
+    const boards: { parent?: TreeNode; at: number; node: TreeNode }[] = []
+    const strip = (list: TreeNode[], parent?: TreeNode): TreeNode[] =>
+      list.flatMap((node, at) => {
+        if (node.block.block_type !== BlockType.board) return [{ ...node, children: strip(node.children, node) }]
+        boards.push({ ...(parent ? { parent } : {}), at, node })
+        return []
+      })
+    const rest = [...walkTree(nodes)].some((n) => n.block.block_type === BlockType.board) ? strip(nodes) : nodes
+    if (rest.length > 0) await this.insert(parentId, index, rest)
+    for (const { parent, at, node } of boards) {
+      const parentReal = parent ? this.realId(parent.block.block_id) : parentId
+      if (!parentReal) throw new Error(`no block id came back for ${parent!.block.block_id}`)
+      await this.board(parentReal, parent ? at : index + at, node)
+    }
+  }
+
+  /** Creates one board block, draws its diagram, and puts the fence's code block in its place if that fails. */
+  private async board(parentId: string, at: number, node: TreeNode): Promise<void> {
+    const tempId = node.block.block_id
+    const fill = this.diagrams.fills.get(tempId)
+    this.calls++
+    const made = await this.docx.createChildren(this.documentId, parentId, [{ block_type: BlockType.board, board: {} } as unknown as Block], at)
+    const block = made.children?.[0]
+    if (!block) throw new Error(`children create answered no block for board ${tempId}`)
+    this.created.set(tempId, { realId: block.block_id, node })
+    const token = fillToken(block)
+    if (!fill) return
+    let warning: string | undefined
+    if (token && this.diagrams.whiteboards) {
+      this.calls++
+      const outcome = await this.diagrams.whiteboards.draw(token, fill.ref)
+      if (outcome.ok) {
+        this.drawn.set(token, fill.hash)
+        return
+      }
+      if (outcome.refused && outcome.code !== undefined) this.refused[fill.hash] = outcome.code
+      warning = outcome.warning
+    } else {
+      warning = `Feishu made no whiteboard for this diagram (children create answered no board.token); it is published as a code block.`
+    }
+    if (warning) this.diagrams.lineWarnings.push({ line: fill.ref.line, message: warning })
+    // The code block goes where the board is; then the board (and its empty whiteboard) goes.
+    this.calls += 2
+    const code = await this.docx.createChildren(this.documentId, parentId, [fill.ref.fallback as Block], at)
+    await this.docx.batchDelete(this.documentId, parentId, at + 1, at + 2)
+    node.block = { ...fill.ref.fallback, block_id: tempId }
+    node.children = []
+    this.created.set(tempId, { realId: code.children[0]!.block_id, node })
+    this.fellBack = true
   }
 
   /**

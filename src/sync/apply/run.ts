@@ -10,6 +10,8 @@
 //    later nodes are still being created.
 // 3. Removals (archive / delete), after the moves that take kept pages out of removed folders.
 // One failing page never stops the others.
+import type { Stop } from '../../cancel.js'
+import type { Progress, ProgressSnapshot } from '../../progress.js'
 import { createHash } from 'node:crypto'
 import type { Clock } from '../../clock.js'
 import { FeishuError } from '../../feishu/client.js'
@@ -20,7 +22,8 @@ import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 import type { DriveApi } from '../../feishu/drive.js'
 import type { Settings } from '../../settings.js'
 import { type ConvertedSource, convertSource } from '../source/convert.js'
-import { type DocsSet, isRepoDirectory, loadAsset, repoStat } from '../source/docs.js'
+import { type DocsSet, isRepoDirectory, loadAsset, repoPathExists, repoStat } from '../source/docs.js'
+import type { Whiteboards } from './diagrams.js'
 import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from '../source/generated.js'
 import { type RepoFiles, unresolvedLink } from '../source/link-check.js'
@@ -28,7 +31,7 @@ import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from '../so
 import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from '../plan/plan.js'
 import { structureOrder } from '../plan/order.js'
 import { WorkQueue } from '../pool.js'
-import { existingFromBlocks } from '../remote/scan.js'
+import { existingFromBlocks, readFirstPage } from '../remote/scan.js'
 import type { PageState } from '../remote/state.js'
 import type { SourcePage } from '../source/tree.js'
 import type { Log, OtherMappings, PageResult, PageWarning } from '../types.js'
@@ -39,6 +42,8 @@ export interface EngineContext {
   wiki: WikiApi
   docx: DocxApi
   media: MediaApi
+  /** Diagrams into whiteboards, for the whole run. */
+  whiteboards: Whiteboards
   log: Log
   clock: Clock
   spaceId: string
@@ -52,6 +57,9 @@ export interface EngineContext {
   changes?: Changes
   concurrency: number
   otherMappings?: OtherMappings
+  /** Cancellation or the time budget: no new work once aborted, no more waiting at the deadline. */
+  stop?: Stop
+  progress?: Progress
   /** For who edited a page since the action's last write (drive metas). */
   drive: DriveApi
 }
@@ -75,6 +83,8 @@ export interface PageOutcome {
 export interface ExecuteResult {
   pages: PageResult[]
   notes: string[]
+  /** Pages a stop left for the next run (not created, not written, or cut off while being written). */
+  left: number
   outcomes: Map<string, PageOutcome>
   /** The node of the Archived page, when there is one. */
   archive?: { node: string; doc: string; title: string }
@@ -111,6 +121,9 @@ class Run {
   private readonly dependents = new Map<string, Set<string>>()
   private readonly structureDone = new Set<string>()
   private readonly started = new Set<string>()
+  /** Pages whose content is being written, and those whose content job ran to its end (written, unchanged or failed). */
+  private readonly writing = new Set<string>()
+  private readonly finished = new Set<string>()
   private readonly queue: WorkQueue
   private readonly byKey: Map<string, PagePlan>
   private readonly contentNeeded: Set<string>
@@ -170,17 +183,86 @@ class Run {
     }
     for (const p of plan.pages) if (p.existing && !p.move && !p.retitle && !p.failure) this.markReady(p.key)
 
-    // 1. Structure: siblings one after the other (creation order is the only order the API knows), different
-    //    parents side by side, a few wiki calls in flight at most.
-    await this.structureAll()
-    this.ctx.otherMappings?.nodesKnown(this.nodeTokensByRepoPath())
-    // Whatever still waits (a target failed after all): go, its links fall back to GitHub.
-    for (const key of this.waiting.keys()) this.tryStart(key, true)
+    const { progress } = this.ctx
+    progress?.track(() => this.snapshot())
+    const work = (async () => {
+      // 1. Structure: siblings one after the other (creation order is the only order the API knows), different
+      //    parents side by side, a few wiki calls in flight at most.
+      progress?.phase('structure')
+      await this.structureAll()
+      this.ctx.otherMappings?.nodesKnown(this.nodeTokensByRepoPath())
+      // Whatever still waits (a target failed after all): go, its links fall back to GitHub.
+      for (const key of this.waiting.keys()) this.tryStart(key, true)
 
-    // 3. Removals (the wiki class is free now), while content is still being written.
-    await this.removals()
-    await this.queue.idle()
-    return { pages: this.finalResults(), notes: this.notes, outcomes: this.outcomes(), ...this.archiveAndSelf() }
+      // 3. Removals (the wiki class is free now), while content is still being written.
+      if (!this.stopped() && plan.removals.length > 0) {
+        progress?.phase('removals')
+        await this.removals()
+      }
+      progress?.phase('documents')
+      await this.queue.idle()
+    })()
+    // After a stop, the work in flight gets until the deadline; what it has not finished by then is reported as left.
+    await Promise.race([work, this.ctx.stop?.deadline ?? work])
+    const left = this.markLeft()
+    return { pages: this.finalResults(), notes: this.notes, left, outcomes: this.outcomes(), ...this.archiveAndSelf() }
+  }
+
+  /** Counts for the progress line: pages done (created and written, or nothing to do, or failed) and the work left. */
+  private snapshot(): ProgressSnapshot {
+    const s: ProgressSnapshot = {
+      done: 0,
+      total: this.ctx.plan.pages.length,
+      failed: 0,
+      nodes: { done: this.created.size, total: this.plannedCreates.size },
+      written: [...this.finished].filter((k) => this.created.has(k) || this.results.get(k)!.status === 'updated').length,
+      left: { creates: 0, documents: 0, reads: 0 },
+    }
+    for (const p of this.ctx.plan.pages) {
+      const failed = this.results.get(p.key)!.status === 'failed'
+      const nodeDone = !p.create || this.created.has(p.key)
+      const contentDone = !this.contentNeeded.has(p.key) || this.finished.has(p.key)
+      if (failed) s.failed++
+      if (failed || (nodeDone && contentDone && this.structureDone.has(p.key))) {
+        s.done++
+        continue
+      }
+      if (!nodeDone) s.left.creates++
+      if (!contentDone) {
+        // A new page is one write at least; an existing one a compare (one read unless the scan held it), then a write if it changed.
+        if (p.create || p.adopted || this.ctx.changes) s.left.documents++
+        if (!p.create && !p.existing?.blocks) s.left.reads++
+      }
+    }
+    return s
+  }
+
+  private stopped(): boolean {
+    return this.ctx.stop?.signal.aborted ?? false
+  }
+
+  /** After a stop: the pages this run did not finish, with what the next run does about them. */
+  private markLeft(): number {
+    if (!this.stopped()) return 0
+    let left = 0
+    for (const p of this.ctx.plan.pages) {
+      const result = this.results.get(p.key)!
+      if (p.failure || result.status === 'failed') continue
+      const nodeMissing = p.create && !this.created.has(p.key)
+      const contentMissing = this.contentNeeded.has(p.key) && !this.finished.has(p.key)
+      if (!nodeMissing && !contentMissing) continue
+      left++
+      if (this.writing.has(p.key) && !this.finished.has(p.key)) {
+        result.status = 'failed'
+        result.reason = `cut off while being written (run ${this.ctx.stop!.reason()}); the next run finishes it`
+      } else {
+        result.status = 'skipped'
+        result.reason = nodeMissing
+          ? `not created: the run was ${this.ctx.stop!.reason()}; the next run creates it`
+          : `page created, content not written: the run was ${this.ctx.stop!.reason()}; the next run writes it`
+      }
+    }
+    return left
   }
 
   private outcomes(): Map<string, PageOutcome> {
@@ -243,7 +325,7 @@ class Run {
     let active = 0
     await new Promise<void>((resolve) => {
       const pump = (): void => {
-        while (active < STRUCTURE_CONCURRENCY && ready.length > 0) {
+        while (active < STRUCTURE_CONCURRENCY && ready.length > 0 && !this.stopped()) {
           ready.sort((a, b) => rank.get(a.key)! - rank.get(b.key)!)
           const p = ready.shift()!
           active++
@@ -257,7 +339,7 @@ class Run {
               pump()
             })
         }
-        if (active === 0 && ready.length === 0) resolve()
+        if (active === 0 && (ready.length === 0 || this.stopped())) resolve()
       }
       pump()
     })
@@ -373,9 +455,14 @@ class Run {
     if (this.started.has(key) || !this.structureDone.has(key)) return
     const pending = this.waiting.get(key)
     if (!pending || (pending.size > 0 && !force)) return
-    if (this.results.get(key)!.status === 'failed') return
+    if (this.results.get(key)!.status === 'failed' || this.stopped()) return
     this.started.add(key)
-    this.queue.push(() => this.writeContent(this.byKey.get(key)!))
+    this.queue.push(async () => {
+      if (this.stopped()) return // queued before the stop, not begun: left for the next run
+      this.writing.add(key)
+      await this.writeContent(this.byKey.get(key)!)
+      this.finished.add(key)
+    })
   }
 
   /** Convert the page's source and bring its document in line (or, in dry-run, say what would change). */
@@ -393,6 +480,7 @@ class Run {
       conversion: converted.conversion,
       provenance: { ...this.provenance(p.page), document: documentId, onRemoteEdit: this.ctx.settings.onRemoteEdit },
       loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
+      whiteboards: this.ctx.whiteboards,
       dryRun,
     })
   }
@@ -418,10 +506,17 @@ class Run {
       const sync = await this.syncPage(p, result, documentId, existing, false, converted)
       this.sources.set(p.key, source)
       if (sync.status !== 'unchanged') this.written.add(p.key)
-      for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w })
+      for (const w of sync.warnings) result.warnings.push({ line: 0, column: 0, message: w, code: 'write' })
+      for (const w of sync.lineWarnings) result.warnings.push({ line: w.line, column: 1, message: w.message, code: 'diagram' })
       if (sync.status === 'created') result.status = 'created'
       else if (sync.status === 'updated') result.status = 'updated'
-      if (sync.remoteEdited) result.remoteEdited = true
+      if (sync.remoteEdited) {
+        result.remoteEdited = true
+        const who = this.editedBy.get(p.key)
+        if (who !== undefined) {
+          result.reason = [result.reason, `edited in Feishu ${who} since the last sync; overwritten from the source (on-remote-edit: overwrite)`].filter(Boolean).join('; ')
+        }
+      }
       this.ctx.log.debug(`${result.path}: ${sync.summary} (${sync.writeCalls} write calls)`)
     } catch (error) {
       this.fail(p.key, error instanceof DocumentSyncError ? error.message : describeError(error))
@@ -453,12 +548,14 @@ class Run {
       rn.lastEdit = { by: meta?.latestModifyUser, at: meta?.latestModifyTime ?? rn.node.obj_edit_time }
     }
     const who = describeEdit(rn.lastEdit, this.ctx.remote.self)
-    result.remoteEdited = true
     const policy = this.ctx.settings.onRemoteEdit
     if (policy === 'overwrite') {
-      result.reason = [result.reason, `edited in Feishu ${who} since the last sync; overwritten from the source (on-remote-edit: overwrite)`].filter(Boolean).join('; ')
+      // Reported only if the comparison finds a change to our content (writeContent): a comment or a resized
+      // image moves the edit time too, and is left alone (src/blocks/canonical.ts).
+      this.editedBy.set(p.key, who)
       return true
     }
+    result.remoteEdited = true
     this.keptAsEdited.add(p.key)
     if (policy === 'keep') {
       result.status = 'skipped'
@@ -471,6 +568,8 @@ class Run {
   }
 
   private metasFailed = false
+  /** Pages whose edit time moved (on-remote-edit: overwrite): who edited, for the report if the content changed. */
+  private readonly editedBy = new Map<string, string>()
 
   private noteMetasFailure(error: unknown): void {
     if (this.metasFailed) return
@@ -496,6 +595,10 @@ class Run {
   private async existingDocument(p: PagePlan, documentId: string) {
     const rn = p.existing
     if (rn?.blocks && rn.node.obj_token === documentId) return existingFromBlocks(documentId, rn.node.title, rn.blocks, rn.marker)
+    // One read when the first page of blocks is the whole document (most are); writes target the latest
+    // revision (-1), so the document's own revision is not needed.
+    const first = await readFirstPage(this.ctx.docx, documentId)
+    if (first.blocks) return existingFromBlocks(documentId, rn?.node.title ?? '', first.blocks, first.marker)
     return readExistingDocument(this.ctx.docx, documentId)
   }
 
@@ -508,15 +611,21 @@ class Run {
         github: this.ctx.github,
         nodeToken: (key) => this.tokens.get(key),
         isDirectory: (repoPath) => isRepoDirectory(this.ctx.docs, repoPath),
+        exists: (repoPath) => repoPathExists(this.ctx.docs, repoPath),
       })
+      // The same link written twice is warned about once; a link that reaches nothing is warned about by
+      // resolveLink (deadLinkReason), one to a file left out of the wiki by unresolvedLink.
+      const warnOnce = (message: string): void => {
+        if (!linkWarnings.some((w) => w.href === href)) linkWarnings.push({ href, message })
+      }
       if (r.target.kind === 'repo') {
         // A page of another mapping of this run, else a file of the repository (on GitHub) that should exist.
         const other = this.ctx.otherMappings?.nodeToken(r.target.repoPath)
         if (other) return this.ctx.wikiPrefix + other
-        const broken = unresolvedLink(href, r.target, this.repoFiles)
-        if (broken) linkWarnings.push({ href, message: broken })
+        const leftOut = unresolvedLink(href, r.target, this.repoFiles)
+        if (leftOut) warnOnce(leftOut)
       }
-      if (r.warning) linkWarnings.push({ href, message: r.warning })
+      if (r.warning) warnOnce(r.warning)
       return r.url
     }
     let converted: ConvertedSource
@@ -529,7 +638,7 @@ class Run {
       if (file.draft && file.hrefs.every((href) => [undefined, href].includes(resolve(href)))) converted = file.draft
       else {
         linkWarnings.length = 0
-        converted = convertSource(file.text ?? '', file.repoPath, resolve)
+        converted = convertSource(file.text ?? '', file.repoPath, resolve, file)
       }
     } else {
       const virtual = folderVirtualPath(page)
@@ -542,7 +651,7 @@ class Run {
       const nth = seen.get(w.href) ?? 0
       seen.set(w.href, nth + 1)
       const at = converted.links.filter((l) => l.href === w.href)[nth] ?? converted.links.find((l) => l.href === w.href)
-      return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message }
+      return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message, code: 'link' }
     })
     result.warnings = [...converted.warnings, ...positioned]
     return converted
@@ -779,6 +888,7 @@ class Run {
     const result: PageResult = {
       path: p.page.contentFile?.repoPath ?? p.key,
       title: p.page.title,
+      ...(p.page.titleFrom ? { titleFrom: p.page.titleFrom } : {}),
       ...(token ? { nodeToken: token, url: this.ctx.wikiPrefix + token } : {}),
       // A new title is an update of the page; a move alone is a move.
       status: p.failure ? 'failed' : p.retitle ? 'updated' : p.move ? 'moved' : 'unchanged',
@@ -847,7 +957,7 @@ class Run {
     for (const r of plan.removals) {
       pages.push(removedPageResult(r, this.ctx.wikiPrefix, { status: 'orphan', plan: r.action, reason: r.carriedBy ? `${r.reason}; goes with ${r.carriedBy}` : r.reason }))
     }
-    return { pages, notes: this.notes, outcomes: new Map() }
+    return { pages, notes: this.notes, left: 0, outcomes: new Map() }
   }
 }
 

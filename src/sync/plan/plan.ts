@@ -79,7 +79,12 @@ export interface PlanInput {
   archiveKey: string
   /** For links in messages. */
   wikiPrefix?: string
+  /** The `max-removals` input: removals this run may make past the safety caps. */
+  maxRemovals?: number
 }
+
+/** Removals one run may make without `max-removals`, whatever the number of pages owned. */
+export const MAX_REMOVALS_PER_RUN = 10
 
 const INDEX_NAMES = new Set(['index.md', 'readme.md'])
 
@@ -281,12 +286,23 @@ export function planSync(input: PlanInput): Plan {
   const ownedCount = [...remote.owned.keys()].filter((k) => k !== archiveKey).length
   const removing = removals.filter((r) => r.action !== 'report').length
   let stop: string | undefined
-  if (removing > 0 && removing * 2 > ownedCount) {
-    const verb = onDelete === 'delete' ? 'delete' : 'archive'
+  const verb = onDelete === 'delete' ? 'delete' : 'archive'
+  if (input.maxRemovals !== undefined) {
+    if (removing > input.maxRemovals) {
+      stop =
+        `This run would ${verb} ${removing} pages, more than \`max-removals\` (${input.maxRemovals}) allows, so it stopped ` +
+        `before changing anything. Raise \`max-removals\` for one run if the files really were removed.`
+    }
+  } else if (removing > MAX_REMOVALS_PER_RUN) {
+    stop =
+      `This run would ${verb} ${removing} pages, more than the ${MAX_REMOVALS_PER_RUN} one run may remove, so it stopped ` +
+      `before changing anything. A wrong \`path\` input looks exactly like this. If the files really were removed, ` +
+      `set \`max-removals: ${removing}\` for one run.`
+  } else if (removing > 0 && removing * 2 > ownedCount) {
     stop =
       `This run would ${verb} ${removing} of the ${ownedCount} pages it owns under the parent page (more than half), ` +
       `so it stopped before changing anything. A wrong \`path\` input looks exactly like this. If the files really ` +
-      `were removed, remove the pages by hand, or run once with \`on-delete: report\` and then in smaller steps.`
+      `were removed, set \`max-removals: ${removing}\` for one run, or remove the pages by hand.`
   }
   if (remote.duplicates.length > 0) {
     notes.push(

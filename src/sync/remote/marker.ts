@@ -11,7 +11,11 @@
 //   path=<repo path>              (recognise our own pages by source file)
 //   doc=<document id>             (the page the marker was written into: a marker copied into another page,
 //                                  even by the same user, names another document and is not ours)
-//   images=<file_token>.<asset hash>,…   (which uploaded image holds which local asset: see document.ts)
+//   images=<token>.<content hash>,…      (what fills each fillable block we filled: an image's file_token → the
+//                                         hash of the uploaded file, a whiteboard's id → the hash of its
+//                                         diagram source; see document.ts)
+//   refused=<diagram hash>.<code>,…      (diagrams Feishu refused to parse, published as code: not retried
+//                                         until their source changes)
 // GitHub ignores unknown query parameters on blob URLs, so the link still opens the file.
 //
 // Link URLs in text elements must be percent-encoded ("需要 url_encode",
@@ -27,8 +31,13 @@ export interface Provenance {
   sourceUrl: string
   /** Hash of the normalised body blocks the action last wrote. */
   contentHash: string
-  /** file_token → content hash of the local asset uploaded into that token (only images we uploaded). */
+  /**
+   * Token → content hash of what this action filled it with: an image's file_token → its file's hash, a
+   * whiteboard's id (a board block's token) → its diagram source's hash. Named `images` since before whiteboards.
+   */
   images?: Record<string, string>
+  /** Diagram source hash → the Feishu error code that refused it (2890001/2890002): published as its code block. */
+  refused?: Record<string, number>
   /** The document the marker was written into (its obj_token); absent in markers of earlier versions. */
   document?: string
   /** What the next sync does with edits made here (on-remote-edit); only the marker's text says it. */
@@ -55,6 +64,7 @@ export function contentHashOf(fingerprints: Fingerprints, body: TreeNode[]): str
 export const MARKER_HASH_PARAM = 'feishu_wiki_sync'
 const PATH_PARAM = 'path'
 const IMAGES_PARAM = 'images'
+const REFUSED_PARAM = 'refused'
 const DOCUMENT_PARAM = 'doc'
 
 export const MARKER_CALLOUT_ID = 'fws_marker'
@@ -70,6 +80,10 @@ export function markerUrl(p: Provenance): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([token, hash]) => `${token}.${hash}`)
   if (images.length > 0) url.searchParams.set(IMAGES_PARAM, images.join(','))
+  const refused = Object.entries(p.refused ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([hash, code]) => `${hash}.${code}`)
+  if (refused.length > 0) url.searchParams.set(REFUSED_PARAM, refused.join(','))
   return url.toString()
 }
 
@@ -164,14 +178,20 @@ function provenanceFromLink(element: TextElement): Provenance | undefined {
     const dot = pair.lastIndexOf('.')
     if (dot > 0) images[pair.slice(0, dot)] = pair.slice(dot + 1)
   }
+  const refused: Record<string, number> = {}
+  for (const pair of (url.searchParams.get(REFUSED_PARAM) ?? '').split(',')) {
+    const [hash, code] = pair.split('.')
+    if (hash && Number.isInteger(Number(code))) refused[hash] = Number(code)
+  }
   const document = url.searchParams.get(DOCUMENT_PARAM) || undefined
-  for (const key of [MARKER_HASH_PARAM, PATH_PARAM, IMAGES_PARAM, DOCUMENT_PARAM]) url.searchParams.delete(key)
+  for (const key of [MARKER_HASH_PARAM, PATH_PARAM, IMAGES_PARAM, REFUSED_PARAM, DOCUMENT_PARAM]) url.searchParams.delete(key)
   const sourceUrl = url.toString()
   return {
     repoPath,
     sourceUrl,
     contentHash: hash,
     ...(Object.keys(images).length > 0 ? { images } : {}),
+    ...(Object.keys(refused).length > 0 ? { refused } : {}),
     ...(document ? { document } : {}),
   }
 }

@@ -24,6 +24,8 @@ export interface RemoteNode {
   children?: RemoteNode[]
   /** A docx with no blocks but the page block. */
   empty?: boolean
+  /** Empty, no marker, a wanted title, made by the action's identity: a page a stopped run created and did not write. */
+  unfinished?: boolean
   /** Every block of the document, when one read held them all (owned pages only). */
   blocks?: Block[]
   /** Why its first block could not be read (the read failed even after retries): whose page it is is unknown. */
@@ -181,6 +183,12 @@ async function fullScan(options: ScanOptions, rootNodes: WikiNode[], state: Sync
       if (key === undefined) {
         const marker = rn.marker && sameRepository(rn.marker.sourceUrl, options.repository) ? rn.marker : undefined
         rn.marker = marker
+        if (!marker && isUnfinished(rn, self, options.wantedTitles)) {
+          // Created by a run that was stopped before writing it: ours, and so are the pages under it (never made again).
+          rn.unfinished = true
+          if (rn.node.has_child) next.push({ parent: rn, token: rn.node.node_token })
+          else rn.children = []
+        }
         if (!marker) continue
         if (marker.document !== undefined && marker.document !== rn.node.obj_token) {
           // A marker pasted from another page (it names that page's document): not ours, never changed.
@@ -330,6 +338,14 @@ function finish(t: Omit<RemoteTree, 'ownCreators'>, archiveKey: string): RemoteT
     if ((rn.node.obj_edit_time ?? '') !== rn.state.edit) rn.editedSince = true
   }
   return { ...t, ownCreators }
+}
+
+/**
+ * A page a stopped run (cancelled, timed out, killed) created and did not write: an empty document with no marker,
+ * the title of a page we want, made by the identity the action runs as (known: a guess here could take a person's page).
+ */
+function isUnfinished(rn: RemoteNode, self: string | undefined, wantedTitles: ReadonlySet<string>): boolean {
+  return Boolean(self) && rn.empty === true && isDocx(rn.node) && wantedTitles.has(rn.node.title.trim()) && createdBy(rn.node, self)
 }
 
 function createdBy(node: WikiNode, self: string | undefined): boolean {

@@ -1,7 +1,7 @@
 // The one place the publishing engine calls the Markdown converter (src/markdown), so its result is read in
 // one place: title, front matter `order`, the blocks and images for syncDocument, and warnings with positions.
 import { decodeUtf8Strict } from '../../markdown/decode.js'
-import { convertMarkdown } from '../../markdown/index.js'
+import { convertMarkdown, type IncludeReader, type TitleSource } from '../../markdown/index.js'
 import type { DocumentConversion } from '../apply/document.js'
 
 /** A converter warning with its place in the source file (line 0: the page as a whole). */
@@ -9,12 +9,17 @@ export interface PageWarning {
   line: number
   column: number
   message: string
+  /** The kind, for grouping (the converter's codes, "link", "write"). */
+  code?: string
+  /** Set on a line that stands for this many left-out warnings of its kind (the converter's cap). */
+  omitted?: number
 }
 
 export interface ConvertedSource {
   title: string
-  /** The converter fell back to the file name (no front matter title, no heading). */
+  /** The converter fell back to the file name (no front matter title, no navigation, no heading). */
   titleFromFileName: boolean
+  titleSource: TitleSource
   order?: number
   conversion: DocumentConversion
   warnings: PageWarning[]
@@ -24,29 +29,54 @@ export interface ConvertedSource {
   images: { src: string; repoPath?: string; remote: boolean; line: number }[]
 }
 
+/** What the site around a file says about it, read before conversion (navigation.ts, docs.ts). */
+export interface SourceContext {
+  /** Title in the site generator's navigation (mdBook SUMMARY.md, MkDocs nav). */
+  navigationTitle?: string
+  /** Position in that navigation, the sibling order when front matter has none. */
+  navigationOrder?: number
+  /** Reads the files mdBook `{{#include}}`s name, inside the docs folder only (docs.ts). */
+  readInclude?: IncludeReader
+}
+
 /**
  * Converts Markdown. `resolveLink` maps each link href (as written) to the URL to write; undefined makes the
  * converter keep the href as written (right for absolute URLs only, so the engine's resolver always answers
  * for the others).
  */
-export function convertSource(markdown: string, repoPath: string, resolveLink: (href: string) => string | undefined): ConvertedSource {
-  const result = convertMarkdown(markdown, { path: repoPath, resolveLink: (link) => resolveLink(link.href) })
-  const order = readOrder(result.frontMatter.order)
+export function convertSource(
+  markdown: string,
+  repoPath: string,
+  resolveLink: (href: string) => string | undefined,
+  site: SourceContext = {},
+): ConvertedSource {
+  const result = convertMarkdown(markdown, {
+    path: repoPath,
+    resolveLink: (link) => resolveLink(link.href),
+    ...(site.navigationTitle !== undefined ? { navigationTitle: site.navigationTitle } : {}),
+    ...(site.readInclude ? { readInclude: site.readInclude } : {}),
+  })
+  // Front matter `order`, else Docusaurus' `sidebar_position`, else the place in the navigation.
+  const order = readOrder(result.frontMatter.order) ?? readOrder(result.frontMatter.sidebar_position) ?? site.navigationOrder
   return {
     title: result.title,
     titleFromFileName: result.titleSource === 'file-name',
+    titleSource: result.titleSource,
     ...(order !== undefined ? { order } : {}),
     conversion: {
       blocks: result.blocks,
-      assets: result.assets.map((asset) => ({
-        blockId: asset.blockId,
-        alt: asset.alt,
-        ...(asset.kind === 'local' ? { repoPath: asset.path } : { url: asset.src }),
-      })),
+      assets: result.fillables.flatMap((fill) =>
+        fill.kind === 'diagram' ? [] : [{ blockId: fill.blockId, alt: fill.alt, ...(fill.kind === 'local' ? { repoPath: fill.path } : { url: fill.src }) }],
+      ),
+      diagrams: result.fillables.flatMap((fill) =>
+        fill.kind === 'diagram' ? [{ blockId: fill.blockId, syntax: fill.syntax, code: fill.code, fallback: fill.fallback, line: fill.line }] : [],
+      ),
     },
-    warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message })),
+    warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message, code: w.code, ...(w.omitted ? { omitted: w.omitted } : {}) })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),
-    images: result.assets.map((a) => ({ src: a.src, ...(a.path !== undefined ? { repoPath: a.path } : {}), remote: a.kind === 'remote', line: a.line })),
+    images: result.fillables.flatMap((a) =>
+      a.kind === 'diagram' ? [] : [{ src: a.src, ...(a.path !== undefined ? { repoPath: a.path } : {}), remote: a.kind === 'remote', line: a.line }],
+    ),
   }
 }
 

@@ -2,18 +2,22 @@
 // read them as strict UTF-8, convert them once to learn titles, front matter and links, and build the page tree.
 //
 // Files: every *.md under `path`, minus `exclude` (picomatch globs relative to `path`, dotfiles matched too)
-// and minus hidden files and folders (names starting with "."). A symbolic link is followed only when its
-// target is inside the workspace (a link out of it is skipped and reported): the action must never publish a
-// file from elsewhere on the runner. A file that is not valid UTF-8 is a failed page (named, with the reason),
-// never published as mojibake.
+// and minus hidden files and folders (names starting with "."). A docs folder arrives through pull requests, so
+// nothing outside it is ever read: a symbolic link is followed only when its real target is inside the real
+// path of `path` and not hidden (a link out of it is skipped and reported), and images obey the same rules
+// (images.ts). A file that is not valid UTF-8 is a failed page (named, with the reason), never published as
+// mojibake.
 import fs from 'node:fs'
 import path from 'node:path'
 import picomatch from 'picomatch'
+import type { TitleSource } from '../../markdown/index.js'
 import type { Settings } from '../../settings.js'
-import { type ConvertedSource, convertSource, decodeSource } from './convert.js'
+import { type ConvertedSource, type SourceContext, convertSource, decodeSource } from './convert.js'
+import { ImageStore, hasHiddenSegment, inside } from './images.js'
+import { type SiteNavigation, readNavigation } from './navigation.js'
 import { type DocsTree, type LoadedFile, buildDocsTree } from './tree.js'
 
-export interface SourceFile extends LoadedFile {
+export interface SourceFile extends LoadedFile, SourceContext {
   absPath: string
   /** The decoded text (undefined when it failed). */
   text?: string
@@ -36,6 +40,10 @@ export interface DocsSet {
   workspace: string
   /** The workspace's real path (symlinks resolved), for containment checks. */
   workspaceReal: string
+  /** Found while loading, on the file and line concerned: images refused by the rules above, with the rule. */
+  warnings: { file: string; line?: number; message: string }[]
+  /** The images pages may show: checked before the token is spent, each real file read once per run. */
+  images: ImageStore
 }
 
 export async function loadDocs(settings: Settings): Promise<DocsSet> {
@@ -44,6 +52,7 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
   const singleFile = stat.isFile()
   const rootAbs = singleFile ? path.dirname(settings.docsPath) : settings.docsPath
   const rootRepoPath = toPosix(path.relative(settings.workspace, rootAbs)) || '.'
+  const rootReal = fs.realpathSync(rootAbs)
   const skipped: { path: string; reason: string }[] = []
   const isExcluded = settings.exclude.length > 0 ? picomatch([...settings.exclude], { dot: true }) : () => false
 
@@ -66,8 +75,15 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
         let isFile = entry.isFile()
         if (entry.isSymbolicLink()) {
           const target = safeRealpath(abs)
-          if (!target || !inside(workspaceReal, target)) {
-            skipped.push({ path: repoPathOf(rootRepoPath, rel), reason: 'a symbolic link to a place outside the workspace (not followed)' })
+          if (!target || !inside(rootReal, target) || hasHiddenSegment(path.relative(rootReal, target))) {
+            const where = !target
+              ? 'nowhere (a broken link)'
+              : !inside(workspaceReal, target)
+                ? 'a place outside the workspace'
+                : !inside(rootReal, target)
+                  ? `a place outside \`path\` (${rootRepoPath})`
+                  : 'a hidden file or folder'
+            skipped.push({ path: repoPathOf(rootRepoPath, rel), reason: `a symbolic link to ${where} (not followed)` })
             continue
           }
           const targetStat = fs.statSync(target)
@@ -89,10 +105,12 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
     walk(rootAbs, '')
   }
 
+  const navigation = readNavigation(settings.workspace, rootRepoPath)
+  const readInclude = includeReader(rootAbs, settings.workspace)
   const files = new Map<string, SourceFile>()
   for (const { rel, abs } of found) {
     const repoPath = repoPathOf(rootRepoPath, rel)
-    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, hrefs: [] }
+    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, hrefs: [], ...siteContext(navigation, repoPath), readInclude }
     files.set(repoPath, file)
     let bytes: Uint8Array
     try {
@@ -113,35 +131,38 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
       file.draft = convertSource(decoded.text, repoPath, (href) => {
         hrefs.push(href)
         return undefined
-      })
+      }, file)
       file.hrefs = hrefs
       file.title = file.draft.title
       file.titleFromFileName = file.draft.titleFromFileName
+      file.titleFrom = titleOrigin(file.draft.titleSource, file.navigationTitle !== undefined ? navigation?.source : undefined)
       file.order = file.draft.order
     } catch (error) {
       file.error = `could not be converted: ${(error as Error).message}`
     }
   }
 
-  const tree = buildDocsTree(rootRepoPath, [...files.values()], singleFile)
-  return { tree, files, skipped, excluded, workspace: settings.workspace, workspaceReal }
+  // Every image the pages show, checked now (before the token is spent), in document order.
+  const images = new ImageStore({ workspace: settings.workspace, rootRepoPath, rootReal })
+  const warnings: DocsSet['warnings'] = []
+  for (const file of files.values()) {
+    for (const image of file.draft?.images ?? []) {
+      if (image.remote || image.repoPath === undefined) continue // remote: linked, not read; above the repository root: the converter warns on its line
+      const refusal = images.admit(image.repoPath)
+      if (refusal) warnings.push({ file: file.repoPath, line: image.line, message: `Image ${image.src} was not read: ${refusal}. A placeholder is published instead.` })
+    }
+  }
+
+  const tree = buildDocsTree(rootRepoPath, [...files.values()], singleFile, navigation?.siteRoot)
+  return { tree, files, skipped, excluded, workspace: settings.workspace, workspaceReal, warnings, images }
 }
 
 /**
- * Bytes of a repository file for an image, or undefined when it is missing, not a file, or (through a
- * symbolic link or "..") outside the workspace.
+ * Bytes of a repository file for an image, or undefined when it is missing or refused (loadDocs warned about
+ * it on its line). Each real file is read once per run, whatever the number of pages and blocks showing it.
  */
-export async function loadAsset(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, repoPath: string): Promise<Uint8Array | undefined> {
-  const abs = path.resolve(docs.workspace, repoPath)
-  const real = safeRealpath(abs)
-  if (!real || !inside(docs.workspaceReal, real)) return undefined
-  try {
-    const stat = await fs.promises.stat(real)
-    if (!stat.isFile()) return undefined
-    return await fs.promises.readFile(real)
-  } catch {
-    return undefined
-  }
+export async function loadAsset(docs: Pick<DocsSet, 'images'>, repoPath: string): Promise<Uint8Array | undefined> {
+  return docs.images.read(repoPath)
 }
 
 export function isRepoDirectory(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, repoPath: string): boolean {
@@ -165,6 +186,47 @@ export function repoStat(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, rep
   }
 }
 
+function siteContext(navigation: SiteNavigation | undefined, repoPath: string): SourceContext {
+  const navigationTitle = navigation?.titles.get(repoPath)
+  const navigationOrder = navigation?.order.get(repoPath)
+  return { ...(navigationTitle !== undefined ? { navigationTitle } : {}), ...(navigationOrder !== undefined ? { navigationOrder } : {}) }
+}
+
+/** Where a title came from, for the report, when it is neither front matter `title` nor a heading. */
+function titleOrigin(source: TitleSource, navigationFile: string | undefined): string | undefined {
+  if (source === 'navigation') return navigationFile ?? 'sidebar_label'
+  return source === 'file-name' ? 'file name' : undefined
+}
+
+/**
+ * mdBook includes read files inside the docs folder only (symbolic links resolved, as for images), as UTF-8, at
+ * most 1 MB each; each is read once per run.
+ */
+function includeReader(rootAbs: string, workspace: string): (repoPath: string) => string | undefined {
+  const rootReal = safeRealpath(rootAbs)
+  const cache = new Map<string, string | undefined>()
+  return (repoPath) => {
+    if (cache.has(repoPath)) return cache.get(repoPath)
+    let text: string | undefined
+    const real = safeRealpath(path.resolve(workspace, repoPath))
+    if (rootReal && real && inside(rootReal, real)) {
+      try {
+        if (fs.statSync(real).isFile() && fs.statSync(real).size <= 1_000_000) text = fs.readFileSync(real, 'utf8')
+      } catch {
+        text = undefined
+      }
+    }
+    cache.set(repoPath, text)
+    return text
+  }
+}
+
+/** Whether a repo path is a file or folder inside the workspace (for dead-link warnings, links.ts). */
+export function repoPathExists(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, repoPath: string): boolean {
+  const real = safeRealpath(path.resolve(docs.workspace, repoPath || '.'))
+  return real !== undefined && inside(docs.workspaceReal, real)
+}
+
 function repoPathOf(rootRepoPath: string, rel: string): string {
   return rootRepoPath === '.' ? rel : `${rootRepoPath}/${rel}`
 }
@@ -185,11 +247,6 @@ function safeRealpath(p: string): string | undefined {
   } catch {
     return undefined
   }
-}
-
-function inside(root: string, p: string): boolean {
-  const rel = path.relative(root, p)
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
 }
 
 function toPosix(p: string): string {

@@ -1,9 +1,9 @@
-// Does a relative link reach something? Pure: the file system is asked through `RepoFiles`.
+// Does a relative link lead to a page? Pure: the file system is asked through `RepoFiles`.
 //
 // A link to a Markdown file that is a page is fine; so is a link to any other file or folder of the repository
-// (it leads to GitHub). A link to a path that does not exist would lead to a GitHub 404, and a link to a
-// Markdown file that is left out of the wiki leads to GitHub instead of a page: both are worth a warning at the
-// link's line. The link itself is still written (to GitHub), so the page keeps its text.
+// (it leads to GitHub). A link to a Markdown file that is left out of the wiki leads to GitHub instead of a page:
+// worth a warning at the link's line. A link to a path that does not exist is deadLinkReason's (links.ts), so no
+// broken link is warned about twice. The link itself is still written (to GitHub), so the page keeps its text.
 import type { LinkTarget } from './links.js'
 
 export interface RepoFiles {
@@ -13,14 +13,10 @@ export interface RepoFiles {
   notPublished(repoPath: string): string | undefined
 }
 
-/** What is wrong with a link, or undefined when it reaches a page or an existing file. */
+/** Why a link to an existing file leads to GitHub rather than to a page, or undefined (a page, another file, or nothing: see deadLinkReason). */
 export function unresolvedLink(href: string, target: LinkTarget, files: RepoFiles): string | undefined {
-  if (target.kind !== 'repo') return undefined
-  const where = target.repoPath || 'the repository root'
-  if (!files.exists(target.repoPath)) {
-    return `Link ${href}: ${where} does not exist, so the link leads to a GitHub 404. Fix the path or remove the link.`
-  }
+  if (target.kind !== 'repo' || !files.exists(target.repoPath)) return undefined
   const why = files.notPublished(target.repoPath)
-  if (why) return `Link ${href}: ${where} ${why}, so the link leads to the file on GitHub, not to a wiki page.`
+  if (why) return `Link ${href}: ${target.repoPath || 'the repository root'} ${why}, so the link leads to the file on GitHub, not to a wiki page.`
   return undefined
 }

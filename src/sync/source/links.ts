@@ -3,9 +3,15 @@
 // - A relative link to another synced .md file (or to a synced folder, or to a folder's index file) points at
 //   that page's wiki node: https://www.feishu.cn/wiki/<node_token> (Lark: https://www.larksuite.com/wiki/<token>).
 //   The brand host redirects to the tenant's own domain, so the link needs no tenant host and is the same on
-//   every run (larksuite/cli shortcuts/common/resource_url.go BuildResourceURL). The #anchor is dropped: Feishu
-//   heading anchors are block ids that change whenever a block is recreated, so a kept anchor would break or
-//   make unchanged pages change.
+//   every run (larksuite/cli shortcuts/common/resource_url.go BuildResourceURL).
+// - Site-style links reach their page too, resolved as the site generators do (docs/site-generators.md): an
+//   extension-less path (`./b` → b.md), `.html` for `.md` (`b.html`), a folder (`./b/` → b/index.md or
+//   b/README.md), and a root-relative `/b` against the docs folder and the site's root (mdBook `src`, MkDocs
+//   `docs_dir`, VitePress' root) after the repository root.
+// - The #anchor of a link to a page is kept in the target but not in the URL: Feishu does open
+//   `<document url>#<block_id>` at that block (larksuite/cli pull request #1120), but a heading's block id exists
+//   only once the target page is written and changes whenever the heading is recreated, so the link points at the
+//   page.
 // - Any other path inside the repository points at GitHub on the branch (never a SHA, so the link stays the
 //   same from run to run): <server>/<owner>/<repo>/blob/<branch>/<path>, `tree` for folders. #anchor and
 //   ?query are kept (GitHub renders heading anchors for Markdown).
@@ -34,7 +40,7 @@ export interface GitHubLinkBase {
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i
 
 /** Classifies `href` as written in the file at `fromRepoPath`. */
-export function classifyLink(href: string, fromRepoPath: string, tree: Pick<DocsTree, 'fileKeys' | 'folderKeys'>): LinkTarget {
+export function classifyLink(href: string, fromRepoPath: string, tree: Pick<DocsTree, 'fileKeys' | 'folderKeys' | 'rootRepoPath' | 'siteRoot'>): LinkTarget {
   const raw = href.trim()
   if (raw === '' || SCHEME.test(raw) || raw.startsWith('//')) return { kind: 'keep' }
   if (raw.startsWith('#')) return { kind: 'anchor', anchor: raw.slice(1) }
@@ -58,11 +64,53 @@ export function classifyLink(href: string, fromRepoPath: string, tree: Pick<Docs
   }
   const repoPath = normalized === '.' ? '' : normalized
 
-  const fileKey = tree.fileKeys.get(repoPath)
-  if (fileKey !== undefined) return { kind: 'page', key: fileKey, repoPath, ...(anchor ? { anchor } : {}) }
-  const folder = tree.folderKeys.get(repoPath)
-  if (folder !== undefined) return { kind: 'page', key: folder, repoPath, ...(anchor ? { anchor } : {}) }
+  const bases = decoded.startsWith('/') ? [repoPath, ...siteRoots(tree).map((root) => joinPath(root, repoPath))] : [repoPath]
+  for (const base of bases) {
+    for (const candidate of siteCandidates(base, /\/$/.test(decoded))) {
+      const key = tree.fileKeys.get(candidate) ?? tree.folderKeys.get(candidate)
+      if (key !== undefined) return { kind: 'page', key, repoPath: candidate, ...(anchor ? { anchor } : {}) }
+    }
+  }
   return { kind: 'repo', repoPath, suffix }
+}
+
+/** Where root-relative links may start besides the repository root: the docs folder, then the site's root. */
+function siteRoots(tree: Pick<DocsTree, 'rootRepoPath' | 'siteRoot'>): string[] {
+  const roots = [tree.rootRepoPath, tree.siteRoot].filter((root): root is string => root !== undefined && root !== '.' && root !== '')
+  return [...new Set(roots)]
+}
+
+function joinPath(root: string, repoPath: string): string {
+  return repoPath === '' ? root : `${root}/${repoPath}`
+}
+
+/**
+ * The files a link path may mean, GitHub's reading first: the path itself (a file, or a folder with a page), then
+ * the site generators' readings: `.html` → `.md`, an extension-less path → `.md`, a folder → its index.md or
+ * README.md. A path written with a trailing slash is a folder only.
+ */
+export function siteCandidates(repoPath: string, folderOnly = false): string[] {
+  const index = (dir: string) => [dir, joinPath(dir, 'index.md'), joinPath(dir, 'README.md'), joinPath(dir, 'readme.md')].map((p) => p.replace(/^\//, ''))
+  if (folderOnly) return index(repoPath)
+  const name = repoPath.slice(repoPath.lastIndexOf('/') + 1)
+  const html = /\.html?$/i.exec(name)
+  if (html) {
+    const stem = repoPath.slice(0, -html[0].length)
+    return [repoPath, ...(/(^|\/)index$/i.test(stem) ? index(stem.replace(/\/?index$/i, '')) : [`${stem}.md`])]
+  }
+  if (!name.includes('.')) return [repoPath, `${repoPath}.md`, ...index(repoPath).slice(1)]
+  return [repoPath]
+}
+
+/**
+ * Why a link written in `fromRepoPath` reaches nothing, or undefined when it reaches something (a page, a file or
+ * folder of the repository, or a place outside it). `exists` tells whether a repo path is a file or folder. This is
+ * the one check for dead links: publishing warns with it, a check mode can report with it.
+ */
+export function deadLinkReason(href: string, fromRepoPath: string, tree: Pick<DocsTree, 'fileKeys' | 'folderKeys' | 'rootRepoPath' | 'siteRoot'>, exists: (repoPath: string) => boolean): string | undefined {
+  const target = classifyLink(href, fromRepoPath, tree)
+  if (target.kind !== 'repo' || exists(target.repoPath)) return undefined
+  return `link ${href} reaches nothing: there is no page, file or folder ${target.repoPath || '/'} (also tried as a site link: ${siteCandidates(target.repoPath).slice(1).join(', ') || 'none'})`
 }
 
 export function githubUrl(base: GitHubLinkBase, repoPath: string, isDirectory: boolean, suffix = ''): string {
@@ -78,13 +126,15 @@ export function githubUrl(base: GitHubLinkBase, repoPath: string, isDirectory: b
 }
 
 export interface LinkResolverContext {
-  tree: Pick<DocsTree, 'fileKeys' | 'folderKeys' | 'pages'>
+  tree: Pick<DocsTree, 'fileKeys' | 'folderKeys' | 'pages' | 'rootRepoPath' | 'siteRoot'>
   /** "https://www.feishu.cn/wiki/" or the Lark equivalent. */
   wikiPrefix: string
   github?: GitHubLinkBase
   /** The node token of a page, when it has one (existing, or created in this run). */
   nodeToken: (key: string) => string | undefined
   isDirectory: (repoPath: string) => boolean
+  /** Whether a repo path is a file or folder; with it, a link that reaches nothing gets a warning. */
+  exists?: (repoPath: string) => boolean
 }
 
 export interface ResolvedLink {
@@ -117,8 +167,10 @@ export function resolveLink(href: string, fromRepoPath: string, ctx: LinkResolve
       const folder = page?.kind === 'folder' && target.repoPath === page.repoPath
       return { url: githubUrl(ctx.github, target.repoPath, folder, target.anchor ? `#${target.anchor}` : ''), target }
     }
-    case 'repo':
+    case 'repo': {
       if (!ctx.github) return { target, warning: `link to ${target.repoPath || 'the repository root'} not kept: the repository is unknown` }
-      return { url: githubUrl(ctx.github, target.repoPath, ctx.isDirectory(target.repoPath), target.suffix), target }
+      const dead = ctx.exists ? deadLinkReason(href, fromRepoPath, ctx.tree, ctx.exists) : undefined
+      return { url: githubUrl(ctx.github, target.repoPath, ctx.isDirectory(target.repoPath), target.suffix), target, ...(dead ? { warning: dead } : {}) }
+    }
   }
 }

@@ -20,6 +20,8 @@ export interface LoadedFile {
   title?: string
   /** True when the converter had nothing better than the file name. */
   titleFromFileName?: boolean
+  /** Where the title came from when it is neither front matter `title` nor a heading ("book/SUMMARY.md", "file name"). */
+  titleFrom?: string
   order?: number
   /** Why the file cannot be published (not UTF-8, unreadable, conversion crashed). */
   error?: string
@@ -37,6 +39,8 @@ export interface SourcePage {
   /** Child page keys in sibling order. */
   children: string[]
   title: string
+  /** Where the title came from when it is neither front matter `title` nor a heading. */
+  titleFrom?: string
   order?: number
   /** File or folder name, the second sort key. */
   name: string
@@ -58,6 +62,8 @@ export interface DocsTree {
   folderKeys: Map<string, string>
   /** Index files that could not be loaded: their folder falls back to a generated list. */
   failedIndexFiles: LoadedFile[]
+  /** Repo path root-relative links ("/x") also start from, when the site generator names one (navigation.ts). */
+  siteRoot?: string
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' })
@@ -87,7 +93,7 @@ export function archiveKey(rootRepoPath: string): string {
 
 const INDEX_NAMES = ['index.md', 'readme.md']
 
-export function buildDocsTree(rootRepoPath: string, files: readonly LoadedFile[], singleFile = false): DocsTree {
+export function buildDocsTree(rootRepoPath: string, files: readonly LoadedFile[], singleFile = false, siteRoot?: string): DocsTree {
   const pages = new Map<string, SourcePage>()
   const fileKeys = new Map<string, string>()
   const folderKeys = new Map<string, string>()
@@ -129,6 +135,7 @@ export function buildDocsTree(rootRepoPath: string, files: readonly LoadedFile[]
       parentKey: pageKeyOfDir(parentDir(dir)),
       children: [],
       title: index?.title && !index.titleFromFileName ? index.title : name,
+      ...(index?.title && !index.titleFromFileName ? (index.titleFrom ? { titleFrom: index.titleFrom } : {}) : { titleFrom: 'folder name' }),
       order: index?.order,
       name,
     })
@@ -148,6 +155,7 @@ export function buildDocsTree(rootRepoPath: string, files: readonly LoadedFile[]
       parentKey: pageKeyOfDir(parentDir(file.relPath)),
       children: [],
       title: file.title ?? stripMd(baseName(file.relPath)),
+      ...(file.titleFrom ? { titleFrom: file.titleFrom } : {}),
       order: file.order,
       name: baseName(file.relPath),
       ...(file.error ? { error: file.error } : {}),
@@ -167,7 +175,7 @@ export function buildDocsTree(rootRepoPath: string, files: readonly LoadedFile[]
   sortKeys(topLevel)
   for (const page of pages.values()) sortKeys(page.children)
 
-  return { rootRepoPath, singleFile, pages, topLevel, fileKeys, folderKeys, failedIndexFiles }
+  return { rootRepoPath, singleFile, pages, topLevel, fileKeys, folderKeys, failedIndexFiles, ...(siteRoot !== undefined ? { siteRoot } : {}) }
 }
 
 /** Keys in creation order: parents before children, siblings in order (depth first). */
