@@ -54,7 +54,7 @@ export async function runSummaryState(state: SummaryState): Promise<ActionRun> {
     }
     if (state === 'warnings') {
       files['.github/workflows/sync.yml'] = BARE_WORKFLOW
-      files['docs/install.md'] = '# Install\n\n3. third step first\n4. then this\n\n```mermaid\ngraph TD; A-->B\n```\n'
+      files['docs/install.md'] = '# Install\n\n3. third step first\n4. then this\n\n```cobol85\nDISPLAY "HELLO".\n```\n'
     }
     for (const [file, content] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true })

@@ -44,7 +44,7 @@ describe('job summary', () => {
     const run = await runSummaryState('warnings')
     expect(run.exitCode, run.stdout).toBe(0)
     expect(lead(run.summary)).toMatch(/^<h3>⚠️ The workflow can break the token chain<\/h3>/)
-    expect(run.summary).toMatch(/<td><code>docs\/install\.md<\/code><\/td>.*⚠️ line 3: This list starts at 3.*<br>⚠️ line 6: Mermaid diagram/)
+    expect(run.summary).toMatch(/<td><code>docs\/install\.md<\/code><\/td>.*⚠️ line 3: This list starts at 3.*<br>⚠️ line 6: Code language (?:&quot;|")cobol85/)
     expect(run.summary).not.toMatch(/\(\d+ warnings?\)/)
   })
 

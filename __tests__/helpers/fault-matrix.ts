@@ -10,6 +10,7 @@ import type { Fault, RecordedCall } from '../../emulator/core/server.js'
 import { secondaryRateLimitBody } from '../../emulator/github/index.js'
 import { type ActionRun, expectNoLeaks } from './action-runner.js'
 import { REPO, type SavedWorld, type World, startWorld } from './world.js'
+import { STATE_TITLE } from '../../src/sync/remote/state.js'
 
 /** Action and emulators run this many times faster than real time (timeouts of 30 s take 0.6 s). */
 export const SCALE = 50
@@ -110,7 +111,8 @@ export interface WikiSnapshot {
 
 export function snapshot(cell: CellWorld, names_?: Map<string, string>): WikiSnapshot {
   const { feishu, spaceId } = cell.world
-  const nodes = feishu.nodes(spaceId).filter((n) => n.node_token !== cell.parent)
+  // The sync state's page is the action's bookkeeping, not a published file: compared by the state tests instead.
+  const nodes = feishu.nodes(spaceId).filter((n) => n.node_token !== cell.parent && n.title !== STATE_TITLE)
   // A node is named by the repository path its provenance marker records (stable across worlds and across a
   // failed retitle), or by its title when it has no marker.
   const raw = new Map(nodes.map((n) => [n.node_token, feishu.docs.render(n.obj_token)]))
@@ -128,6 +130,8 @@ export function snapshot(cell: CellWorld, names_?: Map<string, string>): WikiSna
       .replace(/boxcn[A-Za-z0-9]+/g, '<file>')
       // The marker's content hash covers the uploaded images' file tokens, which differ from world to world…
       .replace(/feishu_wiki_sync=[0-9a-f]+/g, 'feishu_wiki_sync=<hash>')
+      // …and names the page's own document, whose token differs from world to world.
+      .replace(/([?&])doc=[A-Za-z0-9]+/g, '$1doc=<doc>')
       // …and lists them in file-token order.
       .replace(/images=([^)&\s]+)/g, (_, list: string) => `images=${list.split('%2C').sort().join('%2C')}`)
     pages[n.title] = pages[n.title] === undefined ? text : `${pages[n.title]}\n<<duplicate title>>\n${text}`

@@ -17,6 +17,17 @@ export function summaryText(text: string): string {
     .replace(/[&<>]/g, (c) => ENTITY[c]!)
 }
 
+/**
+ * The action's own multi-line text (YAML to copy) inside <pre>: an HTML block that starts with <pre> ends only at
+ * </pre> (https://github.github.com/gfm/#html-blocks, condition 1), so its line breaks may stay.
+ */
+export function summaryPre(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => summaryText(line))
+    .join('\n')
+}
+
 /** summaryText for a double-quoted attribute value. */
 export function summaryAttr(text: string): string {
   return summaryText(text).replace(/"/g, ENTITY['"']!)

@@ -4,13 +4,13 @@
 import * as core from '@actions/core'
 import type { CheckResult } from '../check/index.js'
 import type { WorkflowWarning } from '../keepalive.js'
-import type { PublishResult } from '../sync/index.js'
 import { logSafe } from '../log-text.js'
 import type { PublishedDocs } from '../mappings.js'
 import type { Settings } from '../settings.js'
+import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
 import { annotationTitle, checkLines, writeCheckSummary } from './check.js'
-import { summaryText } from './escape.js'
+import { summaryPre, summaryText } from './escape.js'
 import { SUMMARY_BUDGET_BYTES, inlineMarkup, pageLogLine, pagesOutputs, writeFailedPagesLead, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
@@ -182,7 +182,7 @@ function writeWorkflowWarnings(warnings: WorkflowWarning[]): void {
     if (warning.fix) {
       const [prose, ...yaml] = warning.fix.split('\n')
       core.summary.addRaw(`<p>${inlineHtml(prose!)}</p>`, true)
-      if (yaml.length > 0) core.summary.addRaw(`<pre>${escapeHtml(yaml.join('\n'))}</pre>`, true)
+      if (yaml.length > 0) core.summary.addRaw(`<pre>${summaryPre(yaml.join('\n'))}</pre>`, true)
     }
     core.warning(`${warning.message}${warning.fix ? `\n${warning.fix}` : ''}`, {
       title: `Workflow: ${title}`,
