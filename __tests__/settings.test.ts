@@ -126,3 +126,69 @@ describe('settings', () => {
     }
   })
 })
+
+describe('settings: mode check and mappings', () => {
+  fs.mkdirSync(path.join(workspace, 'handbook', 'drafts'), { recursive: true })
+
+  it('mode: check needs no secret, token, app or space, and is allowed on pull_request', () => {
+    const env: Record<string, string> = { GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: 'pull_request', INPUT_MODE: 'check' }
+    const s = readSettings(envInputReader(env), env)
+    expect(s).toMatchObject({ mode: 'check', failOnWarning: false, appSecret: '', refreshToken: undefined, githubToken: undefined })
+    expect(s.mappings).toEqual([{ docsPath: path.join(workspace, 'docs'), docsPathInRepo: 'docs', spaceId: undefined, parentNode: undefined, exclude: [] }])
+    expect(problemsOf({ mode: 'check', 'fail-on-warning': 'yes' })).toEqual(['fail-on-warning'])
+  })
+
+  it('the single-folder inputs make one mapping, exactly the settings they always made', () => {
+    const s = settingsFrom({ path: 'docs', 'parent-node': 'wikcnP', exclude: 'a/**\n# note\nb.md' })
+    expect(s.mappings).toEqual([{ docsPath: s.docsPath, docsPathInRepo: 'docs', spaceId: '123', parentNode: 'wikcnP', exclude: ['a/**', 'b.md'] }])
+    expect(s).toMatchObject({ docsPathInRepo: 'docs', spaceId: '123', parentNode: 'wikcnP', exclude: ['a/**', 'b.md'] })
+  })
+
+  it('mappings: a YAML list; a space id keeps all its digits; exclude as a list or lines; space-id input as the default', () => {
+    const s = settingsFrom({
+      mappings: [
+        '- path: docs',
+        '  parent-node: wikcnDocs',
+        '- path: handbook',
+        '  space-id: 7034502641455497245',
+        '  parent-node: https://acme.feishu.cn/wiki/wikcnHand?from=x',
+        '  exclude: [drafts/**, "*.tmp.md"]',
+      ].join('\n'),
+    })
+    expect(s.mappings.map((m) => ({ ...m, docsPath: undefined }))).toEqual([
+      { docsPath: undefined, docsPathInRepo: 'docs', spaceId: '123', parentNode: 'wikcnDocs', exclude: [] },
+      { docsPath: undefined, docsPathInRepo: 'handbook', spaceId: '7034502641455497245', parentNode: 'https://acme.feishu.cn/wiki/wikcnHand?from=x', exclude: ['drafts/**', '*.tmp.md'] },
+    ])
+  })
+
+  it('mappings: every problem named with its line, before anything is spent', () => {
+    const messages = (mappings: string, more: Record<string, string> = {}) => {
+      try {
+        settingsFrom({ mappings, ...more })
+      } catch (error) {
+        return (error as SettingsError).problems.map((p) => `${p.input}: ${p.message}`)
+      }
+      return []
+    }
+    expect(messages('- path: docs\n  parent-node: a\n- path: docs/../docs\n  parent-node: b')).toEqual([
+      'mappings: the mappings on lines 1 (docs) and 3 (docs) overlap: a file would have a page in each. Give each mapping its own folder, or leave the inner folder out of the outer mapping with exclude.',
+    ])
+    expect(messages('- path: .\n  parent-node: a\n- path: handbook\n  parent-node: b')[0]).toContain('lines 1 (.) and 3 (handbook) overlap')
+    expect(messages('- path: docs\n- path: handbook')).toEqual([
+      'mappings: the mappings on lines 1 and 2 publish into the same parent (the top of space 123): each mapping owns its parent\'s pages, so each needs its own parent-node.',
+    ])
+    expect(messages('- path: docs\n  parent-node: wikcnX\n- path: handbook\n  parent-node: https://x.feishu.cn/wiki/wikcnX')[0]).toContain('same parent')
+    expect(messages('- path: docs\n  parent: wikcnX')).toEqual(["mappings: mapping on line 1 has an unknown key 'parent'; the keys are path, space-id, parent-node, exclude."])
+    expect(messages('- parent-node: x')).toEqual(['mappings: mapping on line 1 has no path: the docs folder (or .md file) to publish, relative to the repository.'])
+    expect(messages('- path: nowhere\n  parent-node: x')[0]).toMatch(/^mappings \(mapping on line 1\): 'nowhere' does not exist/)
+    expect(messages('path: docs')[0]).toContain('must be a YAML list')
+    expect(messages('- path: [docs')[0]).toMatch(/^mappings: is not valid YAML \(line 1\)/)
+    expect(messages('- path: docs\n  parent-node: a', { 'parent-node': 'b', exclude: 'x' })).toEqual([
+      'parent-node: cannot be combined with mappings: give each mapping its own parent-node.',
+      'exclude: cannot be combined with mappings: give each mapping its own exclude.',
+    ])
+    expect(messages('- path: docs\n  parent-node: a', { 'space-id': '' })).toEqual([
+      'mappings: mapping on line 1 (docs) has no space-id, and the space-id input gives none for all mappings.',
+    ])
+  })
+})

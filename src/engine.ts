@@ -4,5 +4,7 @@
 export { getTenantAccessToken } from './feishu/auth.js'
 export { FeishuClient } from './feishu/client.js'
 export { checkWorkflow } from './keepalive.js'
+export { checkDocs, checkFailure } from './check/index.js'
+export { loadMappings, publishMappings } from './mappings.js'
 export { loadDocs, publishDocs } from './sync/index.js'
 export { openSecretStore, persistRefreshToken, rotateRefreshToken } from './token-chain.js'

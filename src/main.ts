@@ -6,8 +6,16 @@ import { logSafe } from './log-text.js'
 import { maskSecret, redact } from './mask.js'
 import { liveLine } from './progress.js'
 import { type RunReport, writeReport } from './report/index.js'
-import { SettingsError, type Settings, envInputReader, readSettings } from './settings.js'
+import { SettingsError, type Settings, type SyncMode, envInputReader, readSettings } from './settings.js'
 import { ExitCode, GuidedError, describeSecret, failureGuidance, guidanceText } from './token-guidance.js'
+
+/** What each mode runs between validate and report, as data. `check` spends, reads and writes nothing. */
+const STEPS = {
+  check: { load: true, check: true, authenticate: false, publish: false },
+  'rotate-only': { load: false, check: false, authenticate: true, publish: false },
+  sync: { load: true, check: false, authenticate: true, publish: true },
+} as const
+const stepsFor = (mode: SyncMode) => STEPS[mode === 'check' || mode === 'rotate-only' ? mode : 'sync']
 
 /** Resolves once the report is written; `cancelled`: the process should exit now, whatever is still in flight. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cancelled: boolean }> {
@@ -21,13 +29,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cance
     const settings = readSettings(envInputReader(env), env)
     for (const secret of [settings.appSecret, settings.refreshToken, settings.githubToken]) maskSecret(secret)
     report.settings = settings
-    if (settings.timeBudgetMinutes) cancel.budget(clock, settings.timeBudgetMinutes)
-    const { loadDocs, openSecretStore, rotateRefreshToken, persistRefreshToken, checkWorkflow, getTenantAccessToken, FeishuClient, publishDocs } =
+    const steps = stepsFor(settings.mode)
+    if (settings.timeBudgetMinutes && steps.publish) cancel.budget(clock, settings.timeBudgetMinutes)
+    const { loadMappings, checkDocs, checkFailure, openSecretStore, rotateRefreshToken, persistRefreshToken, checkWorkflow, getTenantAccessToken, FeishuClient, publishMappings } =
       await import(/* webpackMode: "eager" */ './engine.js')
-    const docs = settings.mode === 'rotate-only' ? undefined : await loadDocs(settings)
-    const secretStore = settings.auth === 'user' ? await openSecretStore(settings, clock) : undefined
+    const docs = steps.load ? await loadMappings(settings) : undefined
+    if (steps.check && docs) {
+      // mode: check: what publishing would meet, from the converted docs alone (no token, no network).
+      step = 'check'
+      report.check = checkDocs(docs)
+      const failed = checkFailure(report.check, settings.failOnWarning)
+      if (failed) core.setFailed(failed)
+    }
+    const secretStore = steps.authenticate && settings.auth === 'user' ? await openSecretStore(settings, clock) : undefined
 
-    let accessToken: string
+    let accessToken: string | undefined
     if (secretStore) {
       // 2. Rotate: spend the refresh token once (not after a cancel; once spent, nothing stops step 3).
       if (cancel.signal.aborted) throw new CancelledError(cancel.reason()!)
@@ -46,21 +62,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cance
       core.info(`Saved the new refresh token into the ${report.rotation.secretDescription} (${saved.result}).`)
       report.workflowWarnings = checkWorkflow(settings)
       accessToken = tokens.accessToken
-    } else {
+    } else if (steps.authenticate) {
       step = 'authenticate'
       accessToken = (await getTenantAccessToken({ ...settings, onSecret: maskSecret })).token
     }
-    report.identity = settings.auth
+    if (accessToken) report.identity = settings.auth
 
     // 4. Publish the changed Markdown files into the wiki.
-    if (!docs) {
-      report.publishSkipped = 'skipped (mode: rotate-only).'
+    if (!steps.publish || !docs || !accessToken) {
+      report.publishSkipped = `skipped (mode: ${settings.mode}).`
     } else if (cancel.signal.aborted) {
       report.publishSkipped = `not started: the run was ${cancel.reason()}.`
     } else {
       step = 'publish'
-      const feishu = new FeishuClient({ baseUrl: settings.baseUrl, accessToken: () => accessToken, clock })
-      report.publish = await publishDocs({ settings, docs, feishu, clock, log: actionLog, stop: cancel })
+      const token = accessToken
+      const feishu = new FeishuClient({ baseUrl: settings.baseUrl, accessToken: () => token, clock })
+      report.publish = await publishMappings({ settings, docs, feishu, clock, log: actionLog, stop: cancel })
       if (report.publish.counts.failed > 0 && settings.failOnError) {
         core.setFailed(`${report.publish.counts.failed} of ${report.publish.pages.length} pages failed to publish; each has its own annotation, and the job summary lists them first.`)
       }

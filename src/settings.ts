@@ -2,9 +2,10 @@
 // every problem names the input it comes from. All problems are reported at once, so one run fixes them all.
 import fs from 'node:fs'
 import path from 'node:path'
+import { LineCounter, isMap, isNode, isSeq, parseDocument } from 'yaml'
 
 export type AuthMode = 'user' | 'app'
-export type SyncMode = 'auto' | 'changed' | 'all' | 'rotate-only'
+export type SyncMode = 'auto' | 'changed' | 'all' | 'rotate-only' | 'check'
 export type OnDelete = 'report' | 'archive' | 'delete'
 /** A page of the action's edited in Feishu since its last write: overwrite it, keep it (reported), or fail the step. */
 export type OnRemoteEdit = 'overwrite' | 'keep' | 'fail'
@@ -18,6 +19,17 @@ export interface SecretSettings {
 export interface PushEvent {
   before?: string
   after?: string
+}
+
+/** One docs folder (or file) and where it goes: the `path`/`space-id`/`parent-node`/`exclude` inputs, or one entry of `mappings`. */
+export interface Mapping {
+  /** Absolute path of the docs folder or file. */
+  readonly docsPath: string
+  /** The same, relative to the workspace (POSIX), as written in the summary and in GitHub links. */
+  readonly docsPathInRepo: string
+  readonly spaceId?: string
+  readonly parentNode?: string
+  readonly exclude: readonly string[]
 }
 
 export interface Settings {
@@ -34,8 +46,12 @@ export interface Settings {
   /** The same, relative to the workspace (POSIX), as written in the summary and in GitHub links. */
   readonly docsPathInRepo: string
   readonly exclude: readonly string[]
+  /** Every docs folder of the run, each into its own parent (one entry from the single-folder inputs). */
+  readonly mappings: readonly Mapping[]
   readonly mode: SyncMode
   readonly dryRun: boolean
+  /** mode: check fails the step on warnings too. */
+  readonly failOnWarning: boolean
   readonly baseUrl: string
   readonly onDelete: OnDelete
   /** Pages one run may archive or delete, past the safety caps; undefined keeps the caps. */
@@ -112,7 +128,9 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   }
 
   const auth = oneOf<AuthMode>('auth', ['user', 'app'], 'user')
-  const mode = oneOf<SyncMode>('mode', ['auto', 'changed', 'all', 'rotate-only'], 'auto')
+  const mode = oneOf<SyncMode>('mode', ['auto', 'changed', 'all', 'rotate-only', 'check'], 'auto')
+  // mode: check reads the docs and nothing else: no secret, no token, no network.
+  const check = mode === 'check'
   const onDelete = oneOf<OnDelete>('on-delete', ['report', 'archive', 'delete'], 'report')
   const onRemoteEdit = oneOf<OnRemoteEdit>('on-remote-edit', ['overwrite', 'keep', 'fail'], 'overwrite')
   const dryRun = bool('dry-run', false)
@@ -122,6 +140,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     problem('max-removals', `must be a whole number of pages (0 or more), or empty for the safety caps; got '${maxRemovalsText}'.`)
   }
   const failOnError = bool('fail-on-error', true)
+  const failOnWarning = bool('fail-on-warning', false)
   const plantumlStyle = oneOf<'board' | 'classic'>('plantuml-style', ['board', 'classic'], 'board')
   const budgetInput = input('time-budget-minutes')
   const timeBudgetMinutes = budgetInput ? Number(budgetInput) : undefined
@@ -130,9 +149,9 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   }
 
   const appId = input('app-id')
-  if (!appId) problem('app-id', 'is required: the App ID of your Feishu/Lark app (cli_…), from the developer console.')
+  if (!appId && !check) problem('app-id', 'is required: the App ID of your Feishu/Lark app (cli_…), from the developer console.')
   const appSecret = input('app-secret')
-  if (!appSecret) problem('app-secret', 'is required: the App Secret of your Feishu/Lark app, e.g. ${{ secrets.FEISHU_APP_SECRET }}.')
+  if (!appSecret && !check) problem('app-secret', 'is required: the App Secret of your Feishu/Lark app, e.g. ${{ secrets.FEISHU_APP_SECRET }}.')
 
   const refreshToken = input('refresh-token') || undefined
   const githubToken = input('github-token') || undefined
@@ -140,7 +159,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   if (githubToken && !/^[\x20-\x7e]+$/.test(githubToken)) {
     problem('github-token', 'holds a line break or another character that cannot be sent in an HTTP header: copy the token again (its value is not shown).')
   }
-  if (auth === 'user') {
+  if (auth === 'user' && !check) {
     if (!refreshToken) {
       problem('refresh-token', 'is required with auth: user, e.g. ${{ secrets.FEISHU_REFRESH_TOKEN }}. Run `npx feishu-wiki-sync auth` once to create it.')
     }
@@ -159,42 +178,23 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const environment = input('secret-environment') || undefined
 
   const spaceId = input('space-id') || undefined
-  if (mode !== 'rotate-only' && !spaceId) {
-    problem('space-id', 'is required unless mode is rotate-only: the wiki space id (from the space URL or settings), or my_library.')
-  }
   if (spaceId === 'my_library' && auth === 'app') {
     problem('space-id', 'my_library is the personal library of a user; it needs auth: user (an app has no library).')
   }
-  const parentNode = input('parent-node') || undefined
 
   const baseUrl = url('base-url', input('base-url') || 'https://open.feishu.cn')
   const githubApiUrl = url('github-api-url', input('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com')
 
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
-  const docsInput = input('path') || 'docs'
-  const docsPath = path.resolve(workspace, docsInput)
-  const docsPathInRepo = path.relative(workspace, docsPath).split(path.sep).join('/') || '.'
-  if (mode !== 'rotate-only') {
-    if (docsPathInRepo.startsWith('..')) {
-      problem('path', `'${docsInput}' is outside the workspace ${workspace}.`)
-    } else if (!fs.existsSync(docsPath)) {
-      problem('path', `'${docsInput}' does not exist in ${workspace}. Did the job run actions/checkout before this step?`)
-    } else if (fs.statSync(docsPath).isFile() && !docsPath.endsWith('.md')) {
-      problem('path', `'${docsInput}' is a file but not a Markdown (.md) file.`)
-    }
-  }
-  const exclude = input('exclude')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'))
-
+  const mappings = readMappings(input, { workspace, mode, auth, spaceId, problem })
+  const first = mappings[0] ?? { docsPath: path.resolve(workspace, 'docs'), docsPathInRepo: 'docs', exclude: [] }
   const eventName = env.GITHUB_EVENT_NAME ?? ''
-  if (REFUSED_EVENTS.has(eventName) && (auth === 'user' || !dryRun)) {
+  if (REFUSED_EVENTS.has(eventName) && !check && (auth === 'user' || !dryRun)) {
     problem(
       'auth',
       auth === 'user'
-        ? `refusing to run on ${eventName}: a Feishu refresh token works once, and pull-request runs (possibly from forks, which get no secrets) must not spend it. Run this action on push, workflow_dispatch and schedule only.`
-        : `refusing to publish on ${eventName}: an unmerged pull request must not change the wiki. Use dry-run: true to preview the plan on pull requests.`,
+        ? `refusing to run on ${eventName}: a Feishu refresh token works once, and pull-request runs (possibly from forks, which get no secrets) must not spend it. Run this action on push, workflow_dispatch and schedule only, and use mode: check on pull requests (it needs no secret and spends nothing).`
+        : `refusing to publish on ${eventName}: an unmerged pull request must not change the wiki. Use mode: check on pull requests (no secret, no network), or dry-run: true to preview the plan.`,
     )
   }
 
@@ -203,7 +203,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
   const [owner, repo, ...rest] = fullName.split('/')
   if (owner && repo && rest.length === 0) {
     repository = { owner, repo }
-  } else if (auth === 'user') {
+  } else if (auth === 'user' && !check) {
     problem('github-token', `GITHUB_REPOSITORY is '${fullName}', not owner/name: the secret's repository is unknown.`)
   }
 
@@ -216,13 +216,15 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv = proces
     refreshToken,
     githubToken,
     secret: Object.freeze({ name: secretName, environment }),
-    spaceId,
-    parentNode,
-    docsPath,
-    docsPathInRepo,
-    exclude: Object.freeze(exclude),
+    spaceId: first.spaceId,
+    parentNode: first.parentNode,
+    docsPath: first.docsPath,
+    docsPathInRepo: first.docsPathInRepo,
+    exclude: first.exclude,
+    mappings: Object.freeze(mappings),
     mode,
     dryRun,
+    failOnWarning,
     baseUrl,
     onDelete,
     ...(maxRemovals !== undefined ? { maxRemovals } : {}),
@@ -254,4 +256,164 @@ function readPushEvent(env: NodeJS.ProcessEnv): PushEvent {
   } catch {
     return {}
   }
+}
+
+interface MappingContext {
+  workspace: string
+  mode: SyncMode
+  auth: AuthMode
+  /** The `space-id` input: the space of every mapping that names none. */
+  spaceId?: string
+  problem: (input: string, message: string) => void
+}
+
+const MAPPING_KEYS = ['path', 'space-id', 'parent-node', 'exclude']
+
+/**
+ * The docs folders of the run. Without `mappings`: one, from `path`, `space-id`, `parent-node` and `exclude`
+ * (exactly as before mappings existed). With it: a YAML list, one entry per folder, e.g.
+ *
+ *   mappings: |
+ *     - path: docs
+ *       parent-node: wikcnDocs
+ *     - path: handbook
+ *       space-id: "7034502641455497245"
+ *       parent-node: wikcnHandbook
+ *       exclude: [drafts/**]
+ *
+ * Checked here, before the token is spent: every path exists inside the workspace, no path is inside another
+ * (a file would have two pages), and no two mappings share a parent (each would remove the other's pages).
+ */
+function readMappings(input: InputReader, ctx: MappingContext): Mapping[] {
+  const { mode, problem } = ctx
+  const publishes = mode !== 'rotate-only'
+  const text = input('mappings')
+  if (!text) {
+    const mapping = mappingOf(ctx, 'path', input('path') || 'docs', ctx.spaceId, input('parent-node') || undefined, lines(input('exclude')))
+    if (publishes && mode !== 'check' && !ctx.spaceId) {
+      problem('space-id', 'is required unless mode is rotate-only or check: the wiki space id (from the space URL or settings), or my_library.')
+    }
+    return [mapping]
+  }
+  for (const name of ['parent-node', 'exclude']) {
+    if (input(name)) problem(name, `cannot be combined with mappings: give each mapping its own ${name}.`)
+  }
+  if (input('path') && input('path') !== 'docs') problem('path', 'cannot be combined with mappings: give each mapping its own path.')
+
+  const lineCounter = new LineCounter()
+  // failsafe: every scalar is a string, so a numeric space id keeps all its digits.
+  const doc = parseDocument(text, { schema: 'failsafe', lineCounter })
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0]!
+    problem('mappings', `is not valid YAML (line ${error.linePos?.[0].line ?? 1}): ${error.message.split('\n')[0]}`)
+    return []
+  }
+  const list = doc.contents
+  if (!isSeq(list) || list.items.length === 0) {
+    problem('mappings', 'must be a YAML list with one entry per docs folder: "- path: docs" on a line, then "  space-id: …" and "  parent-node: …" under it.')
+    return []
+  }
+  const mappings: Mapping[] = []
+  const where = new Map<Mapping, number>()
+  for (const item of list.items) {
+    const line = isNode(item) && item.range ? lineCounter.linePos(item.range[0]).line : 1
+    const at = `mapping on line ${line}`
+    if (!isMap(item)) {
+      problem('mappings', `${at} must be a map with path, space-id, parent-node and exclude (only path is required).`)
+      continue
+    }
+    const value = item.toJSON() as Record<string, unknown>
+    for (const key of Object.keys(value)) {
+      if (!MAPPING_KEYS.includes(key)) problem('mappings', `${at} has an unknown key '${key}'; the keys are ${MAPPING_KEYS.join(', ')}.`)
+    }
+    const str = (key: string): string | undefined => {
+      const v = value[key]
+      if (v === undefined || v === null) return undefined
+      if (typeof v !== 'string') {
+        problem('mappings', `${at}: ${key} must be a single value.`)
+        return undefined
+      }
+      return v.trim() || undefined
+    }
+    const exclude = value.exclude
+    const globs = Array.isArray(exclude) ? exclude.map(String).map((g) => g.trim()).filter(Boolean) : lines(typeof exclude === 'string' ? exclude : '')
+    const docsInput = str('path')
+    if (!docsInput) {
+      problem('mappings', `${at} has no path: the docs folder (or .md file) to publish, relative to the repository.`)
+      continue
+    }
+    const spaceId = str('space-id') ?? ctx.spaceId
+    if (publishes && mode !== 'check' && !spaceId) {
+      problem('mappings', `${at} (${docsInput}) has no space-id, and the space-id input gives none for all mappings.`)
+    }
+    if (spaceId === 'my_library' && ctx.auth === 'app') problem('mappings', `${at}: my_library needs auth: user (an app has no library).`)
+    const mapping = mappingOf(ctx, `mappings (${at})`, docsInput, spaceId, str('parent-node'), globs)
+    mappings.push(mapping)
+    where.set(mapping, line)
+  }
+
+  // Overlap and shared parents, pair by pair (a handful of mappings).
+  for (const [i, a] of mappings.entries()) {
+    for (const b of mappings.slice(i + 1)) {
+      const la = where.get(a)
+      const lb = where.get(b)
+      if (contains(a.docsPathInRepo, b.docsPathInRepo) || contains(b.docsPathInRepo, a.docsPathInRepo)) {
+        problem(
+          'mappings',
+          `the mappings on lines ${la} (${a.docsPathInRepo}) and ${lb} (${b.docsPathInRepo}) overlap: a file would have a page in each. ` +
+            'Give each mapping its own folder, or leave the inner folder out of the outer mapping with exclude.',
+        )
+      }
+      if (a.spaceId !== undefined && a.spaceId === b.spaceId && parentToken(a.parentNode) === parentToken(b.parentNode)) {
+        problem(
+          'mappings',
+          `the mappings on lines ${la} and ${lb} publish into the same parent (${a.parentNode ? `parent-node ${a.parentNode}` : `the top of space ${a.spaceId}`}): ` +
+            "each mapping owns its parent's pages, so each needs its own parent-node.",
+        )
+      }
+    }
+  }
+  return mappings
+}
+
+function mappingOf(
+  ctx: MappingContext,
+  inputName: string,
+  docsInput: string,
+  spaceId: string | undefined,
+  parentNode: string | undefined,
+  exclude: string[],
+): Mapping {
+  const { workspace, problem } = ctx
+  const docsPath = path.resolve(workspace, docsInput)
+  const docsPathInRepo = path.relative(workspace, docsPath).split(path.sep).join('/') || '.'
+  if (ctx.mode !== 'rotate-only') {
+    if (docsPathInRepo.startsWith('..')) {
+      problem(inputName, `'${docsInput}' is outside the workspace ${workspace}.`)
+    } else if (!fs.existsSync(docsPath)) {
+      problem(inputName, `'${docsInput}' does not exist in ${workspace}. Did the job run actions/checkout before this step?`)
+    } else if (fs.statSync(docsPath).isFile() && !docsPath.endsWith('.md')) {
+      problem(inputName, `'${docsInput}' is a file but not a Markdown (.md) file.`)
+    }
+  }
+  return Object.freeze({ docsPath, docsPathInRepo, spaceId, parentNode, exclude: Object.freeze(exclude) })
+}
+
+/** Non-empty lines that are not # comments. */
+function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+}
+
+/** `inner` is `outer` or lies inside it (repo paths, POSIX; "." is the whole repository). */
+function contains(outer: string, inner: string): boolean {
+  return outer === '.' || inner === outer || inner.startsWith(`${outer}/`)
+}
+
+/** A parent-node as a node token: a wiki page URL names it in its last path segment (as publishDocs reads it). */
+function parentToken(parentNode: string | undefined): string {
+  const trimmed = (parentNode ?? '').trim()
+  return /\/wiki\/([A-Za-z0-9]+)/.exec(trimmed)?.[1] ?? trimmed
 }

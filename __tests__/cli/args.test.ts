@@ -31,7 +31,7 @@ describe('bad flags', () => {
     await usageError(['doctor', '-x'], "unknown flag -x for 'doctor'")
     await usageError(['doctor', '--port', '9'], "unknown flag --port for 'doctor'")
     await usageError(['sync'], "unknown command 'sync'")
-    await usageError(['--repo', 'a/b'], 'unknown flag --repo; put flags after the command (auth or doctor)')
+    await usageError(['--repo', 'a/b'], 'unknown flag --repo; put flags after the command (auth, doctor or check)')
     await usageError([...AUTH, 'extra'], "unexpected argument 'extra' for 'auth'")
   })
 

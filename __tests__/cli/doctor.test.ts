@@ -210,6 +210,43 @@ describe('doctor', () => {
     noTokenCalls(w)
   })
 
+  it('mappings: the space and parent of each mapping are checked, named after its folder', async () => {
+    const { w, clock } = await doctorWorld()
+    await storeSecret(w)
+    const cwd = checkout({})
+    const other = w.feishu.createSpace({ name: 'Handbook space', appIsMember: true })
+    const docsParent = w.feishu.createNode(w.spaceId, { title: 'Docs parent' }).node_token
+    const elsewhere = w.feishu.createNode(other, { title: 'Elsewhere' }).node_token
+    const workflow = fs
+      .readFileSync(path.join(FIXTURES, 'good.yml'), 'utf8')
+      .replace(
+        '          path: docs',
+        [
+          `          space-id: '${w.spaceId}'`,
+          '          mappings: |',
+          '            - path: docs',
+          `              parent-node: ${docsParent}`,
+          '            - path: handbook',
+          `              parent-node: ${elsewhere}`,
+        ].join('\n'),
+      )
+    fs.writeFileSync(path.join(cwd, '.github', 'workflows', 'sync.yml'), workflow)
+    for (const dir of ['docs', 'handbook']) fs.mkdirSync(path.join(cwd, dir))
+    const r = await runCli(['doctor', '--base-url', w.feishu.url, '--github-api-url', w.github.url], io(w, clock, cwd))
+    expect(r.code, r.all).toBe(1)
+    expect(r.stdout).toContain(`[ok]       Wiki space (docs): 'Handbook' (${w.spaceId}) is reachable.`)
+    expect(r.stdout).toContain(`[ok]       Wiki parent node (docs): ${docsParent} ('Docs parent') is reachable in space ${w.spaceId}.`)
+    expect(r.stdout).toContain(`[failed]   Wiki parent node (handbook): ${elsewhere} ('Elsewhere') is in space ${other}, not in space ${w.spaceId}.`)
+    noTokenCalls(w)
+
+    // Mappings the action would refuse are a failed check too.
+    fs.writeFileSync(path.join(cwd, '.github', 'workflows', 'sync.yml'), workflow.replace('- path: handbook', '- path: docs/inner'))
+    fs.mkdirSync(path.join(cwd, 'docs', 'inner'))
+    const overlap = await runCli(['doctor', '--base-url', w.feishu.url, '--github-api-url', w.github.url], io(w, clock, cwd))
+    expect(overlap.code).toBe(1)
+    expect(overlap.stdout).toContain('[failed]   Workflow mappings (from .github/workflows/sync.yml): the mappings on lines 1 (docs) and 3 (docs/inner) overlap')
+  })
+
   it('refused app credentials fail; without secrets to check with, the checks say "not checked"', async () => {
     const { w, clock } = await doctorWorld()
     await storeSecret(w)

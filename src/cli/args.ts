@@ -1,5 +1,6 @@
 // Command-line parsing (node:util parseArgs, strict) and validation. Every problem is a UsageError: exit code 2,
 // one clear sentence, nothing spent. No flag takes a secret: values passed as flags land in shell history.
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { SECRET_NAME } from '../github/secrets.js'
 import { accountsUrlFor, isLoopbackHost } from '../feishu/oauth.js'
@@ -52,7 +53,7 @@ export interface DoctorOptions extends CommonOptions {
   baseUrlGiven: boolean
 }
 
-type Spec = Record<string, { type: 'string' | 'boolean'; short?: string }>
+type Spec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>
 
 const COMMON: Spec = {
   repo: { type: 'string' },
@@ -78,6 +79,22 @@ export const DOCTOR_SPEC: Spec = {
   workflow: { type: 'string' },
   'space-id': { type: 'string' },
   'parent-node': { type: 'string' },
+}
+
+export interface CheckOptions {
+  /** Docs folders (or .md files), relative to `root`; none = docs. */
+  paths: string[]
+  exclude: string[]
+  failOnWarning: boolean
+  /** The repository root: links and images resolve inside it. */
+  root: string
+}
+
+export const CHECK_SPEC: Spec = {
+  exclude: { type: 'string', multiple: true },
+  'fail-on-warning': { type: 'boolean' },
+  root: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 }
 
 /** Flags people try for secrets; refused with a pointer to the environment variable, never echoing the value. */
@@ -252,5 +269,18 @@ export function parseDoctorOptions(argv: string[], env: Record<string, string | 
     spaceId: text(parsed.values, 'space-id', 'doctor'),
     parentNode: text(parsed.values, 'parent-node', 'doctor'),
     baseUrlGiven: parsed.values['base-url'] !== undefined,
+  }
+}
+
+export function parseCheckOptions(argv: string[], cwd: string): CheckOptions | 'help' {
+  const parsed = parseFlags('check', argv, CHECK_SPEC)
+  if (parsed.values.help) return 'help'
+  const exclude = (parsed.values.exclude as unknown as string[] | undefined) ?? []
+  if (exclude.some((glob) => glob.trim() === '')) throw new UsageError('--exclude needs a glob', 'check')
+  return {
+    paths: parsed.positionals,
+    exclude: exclude.map((glob) => glob.trim()),
+    failOnWarning: parsed.values['fail-on-warning'] === true,
+    root: path.resolve(cwd, text(parsed.values, 'root', 'check') ?? '.'),
   }
 }

@@ -15,6 +15,7 @@ import { DriveApi } from '../feishu/drive.js'
 import { WikiApi } from '../feishu/wiki.js'
 import { createGitHubClient, GitHubApiError } from '../github/client.js'
 import { type SecretTarget, getSecretMetadata, getSecretPublicKey, proveSecretWriteAccess, writeProbeName } from '../github/secrets.js'
+import { type Mapping, SettingsError, readSettings } from '../settings.js'
 import { describeSecret, notSentAdvice, notSentReason, reauthorizeCommand } from '../token-guidance.js'
 import { type FindingLevel, type WorkflowInspection, formatHours, inspectWorkflow } from '../workflow-file.js'
 import { type DoctorOptions, type Repository, UsageError, parseBaseUrl } from './args.js'
@@ -152,7 +153,14 @@ export async function runDoctor(o: DoctorOptions, io: CliIO): Promise<number> {
   await checkGitHub(io, o, add, repo, secret, appId, baseUrl)
 
   // ---- wiki (app identity, where the app has access) ---------------------------------------------------------
-  if (spaceId || parentNode) await checkWiki(io, add, baseUrl, tenantToken, spaceId, parentNode)
+  const mappings = workflowMappings(io, add, wf?.inputs?.mappings, spaceId, from)
+  if (mappings) {
+    // Each mapping's space and parent, each check named after its folder.
+    for (const m of mappings) {
+      const named = (c: Check) => add({ ...c, title: `${c.title} (${m.docsPathInRepo})` })
+      await checkWiki(io, named, baseUrl, tenantToken, m.spaceId, m.parentNode)
+    }
+  } else if (spaceId || parentNode) await checkWiki(io, add, baseUrl, tenantToken, spaceId, parentNode)
 
   const failed = checks.filter((c) => c.level === 'failed').length
   const warnings = checks.filter((c) => c.level === 'warning').length
@@ -162,6 +170,23 @@ export async function runDoctor(o: DoctorOptions, io: CliIO): Promise<number> {
       'The refresh token was not used: doctor never reads or refreshes it.',
   )
   return failed > 0 ? 1 : 0
+}
+
+/**
+ * The workflow's literal `mappings`, read and checked by the action's own rules (the paths exist in this
+ * checkout, do not overlap, each has its own parent). Undefined when the workflow has none.
+ */
+function workflowMappings(io: CliIO, add: (c: Check) => void, text: string | undefined, spaceId: string | undefined, from: string): Mapping[] | undefined {
+  const mappings = literal(text)
+  if (!mappings) return undefined
+  const inputs: Record<string, string> = { mode: 'check', mappings, 'space-id': spaceId ?? '' }
+  try {
+    return [...readSettings((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: io.cwd }).mappings]
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error
+    for (const p of error.problems) add({ level: 'failed', title: `Workflow mappings${from}`, message: p.message, fix: 'Fix the mappings input of the workflow; the action refuses it before spending the token.' })
+    return []
+  }
 }
 
 // ---- workflows -------------------------------------------------------------------------------------------------

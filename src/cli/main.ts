@@ -1,9 +1,11 @@
-// The `feishu-wiki-sync` command: `auth` (first authorization, straight into the GitHub secret) and `doctor`
-// (checks without spending the token). `main` takes its argv and an injectable IO so tests run it in-process.
+// The `feishu-wiki-sync` command: `auth` (first authorization, straight into the GitHub secret), `doctor`
+// (checks without spending the token) and `check` (the docs, offline). `main` takes its argv and an injectable IO so
+// tests run it in-process.
 import { terminalSafe } from '../log-text.js'
 import { ExitCode } from '../token-guidance.js'
-import { parseAuthOptions, parseDoctorOptions, UsageError } from './args.js'
+import { parseAuthOptions, parseCheckOptions, parseDoctorOptions, UsageError } from './args.js'
 import { runAuth } from './auth.js'
+import { runCheck } from './check.js'
 import { runDoctor } from './doctor.js'
 import { type CliIO, defaultIO, packageVersion } from './io.js'
 
@@ -12,11 +14,14 @@ export const USAGE = `feishu-wiki-sync: set up and check the feishu-wiki-sync Gi
 Usage:
   feishu-wiki-sync auth   --repo <owner/name> --app-id <cli_…> [--environment <name>] [options]
   feishu-wiki-sync doctor [--repo <owner/name>] [--app-id <cli_…>] [--environment <name>] [options]
+  feishu-wiki-sync check  [path…] [--exclude <glob>]… [--fail-on-warning]
   feishu-wiki-sync --help | --version
 
 Commands:
   auth     Sign in to Feishu/Lark once and write the first refresh token, sealed, into the GitHub secret.
   doctor   Check the setup without spending the refresh token (exit 1 when a check failed).
+  check    Check the docs as a pull request's mode: check does: offline, no secret (exit 1 when a file would
+           fail to publish).
 
 Run 'feishu-wiki-sync <command> --help' for the command's options.
 Exit codes: 0 success, 1 failure, 2 invalid usage.
@@ -58,7 +63,7 @@ export const DOCTOR_USAGE = `Usage: feishu-wiki-sync doctor [options]
 Checks everything that can be checked without the refresh token, and prints a checklist (ok / warning /
 failed, each with its fix): the app credentials, GitHub access to the secret, how old the secret is, the
 workflow that uses the action (concurrency, environment, secret-environment, schedule), and the wiki space and
-parent node where the app can see them. It never uses the refresh token. Exit code 1 when a check failed.
+parent node where the app can see them (of each mapping, when the workflow has mappings). It never uses the refresh token. Exit code 1 when a check failed.
 Values missing from the flags are taken from the workflow's literal inputs and the git remote.
 
 Options:
@@ -77,6 +82,24 @@ Options:
 Environment:
   FEISHU_APP_SECRET       the App Secret (otherwise asked for, hidden, on a terminal)
   GH_TOKEN, GITHUB_TOKEN  a GitHub token that may read and write the secret (otherwise \`gh auth token\`)
+`
+
+export const CHECK_USAGE = `Usage: feishu-wiki-sync check [path…] [options]
+
+Converts every Markdown file under each path (default: docs) exactly as the action would, offline, with no
+secret and no network call, and prints what publishing would meet, one line per finding
+("file:line:column: warning: …"): files that would fail to publish (errors), relative links to files that do
+not exist or are left out, #anchors no heading has, missing images, sibling pages with one title, and what
+the conversion changes. Then the tree of pages each path would become. Several paths are checked as one
+run's mappings (they must not overlap). Exit code 1 when a file would fail to publish (or, with
+--fail-on-warning, on any warning), 2 for invalid usage.
+
+Options:
+  --exclude <glob>        leave matching files out, as the action's exclude input (relative to each path;
+                          repeatable)
+  --fail-on-warning       exit 1 on warnings too
+  --root <dir>            the repository root that links and images resolve in (default: the current directory)
+  -h, --help              show this help
 `
 
 export async function main(argv: string[], overrides: Partial<CliIO> = {}): Promise<number> {
@@ -113,9 +136,17 @@ export async function main(argv: string[], overrides: Partial<CliIO> = {}): Prom
         }
         return await runDoctor(options, io)
       }
+      case 'check': {
+        const options = parseCheckOptions(rest, io.cwd)
+        if (options === 'help') {
+          io.out(CHECK_USAGE)
+          return 0
+        }
+        return await runCheck(options, io)
+      }
       default:
         throw new UsageError(
-          command.startsWith('-') ? `unknown flag ${command}; put flags after the command (auth or doctor)` : `unknown command '${command}'`,
+          command.startsWith('-') ? `unknown flag ${command}; put flags after the command (auth, doctor or check)` : `unknown command '${command}'`,
         )
     }
   } catch (error) {

@@ -90,12 +90,20 @@ function headingBlocks(heading: Heading, ctx: ConvertContext): BlockNode[] {
   return [textBlock(headingBlockType(heading.depth), elements), ...rest]
 }
 
+/** Fence languages that are diagrams, not code. */
+const DIAGRAM_FENCES = new Set(['mermaid', 'plantuml', 'puml'])
+
 function codeBlockFor(code: Code, ctx: ConvertContext): BlockNode {
   const diagram = diagramBlock(code, ctx)
   if (diagram) return diagram
   const lang = code.lang ?? ''
+  const emptyDiagram = DIAGRAM_FENCES.has(lang.trim().toLowerCase()) && code.value.trim() === ''
+  if (emptyDiagram) {
+    ctx.warn('diagram-empty', code, `This ${lang.trim()} diagram fence is empty: an empty code block is published in its place. Write the diagram inside the fence, or remove the fence.`)
+  }
   const language = codeLanguage(lang)
-  if (!language.known) ctx.warn('code-language-unknown', code, `Code language "${infoLanguage(lang)}" has no Feishu equivalent; the code block is plain text.`)
+  // An empty diagram fence is warned about once, above.
+  if (!language.known && !emptyDiagram) ctx.warn('code-language-unknown', code, `Code language "${infoLanguage(lang)}" has no Feishu equivalent; the code block is plain text.`)
   const included = expandIncludes(code.value, ctx.path, ctx.readInclude)
   for (const problem of included.problems) ctx.warn('include-unresolved', code, `${problem.directive} is published as written: ${problem.reason}.`)
   return codeBlock(included.code, language.id)

@@ -2,13 +2,16 @@
 // Nothing secret goes in: values come from settings fields that are not secrets, and the runner's masks
 // cover the rest.
 import * as core from '@actions/core'
+import type { CheckResult } from '../check/index.js'
 import type { WorkflowWarning } from '../keepalive.js'
 import { logSafe } from '../log-text.js'
+import type { PublishedDocs } from '../mappings.js'
 import type { Settings } from '../settings.js'
 import type { PublishResult } from '../sync/index.js'
 import type { RefreshGuidance } from '../token-guidance.js'
+import { annotationTitle, checkLines, writeCheckSummary } from './check.js'
 import { summaryPre, summaryText } from './escape.js'
-import { inlineMarkup, pageLogLine, pagesOutputs, writeFailedPagesLead, writePagesSummary } from './pages.js'
+import { SUMMARY_BUDGET_BYTES, inlineMarkup, pageLogLine, pagesOutputs, writeFailedPagesLead, writePagesSummary } from './pages.js'
 
 export interface RotationReport {
   secretDescription: string
@@ -25,7 +28,9 @@ export interface RunReport {
   rotation?: RotationReport
   /** What in the running workflow can break the token chain (no concurrency group, no schedule, …). */
   workflowWarnings?: WorkflowWarning[]
-  publish?: PublishResult
+  /** mode: check: what publishing would meet. */
+  check?: CheckResult
+  publish?: PublishedDocs
   /** Why publishing did not happen (rotate-only, or not available). */
   publishSkipped?: string
   failure?: { step: string; guidance: RefreshGuidance }
@@ -54,7 +59,7 @@ export async function writeReport(report: RunReport, now: Date = new Date()): Pr
     annotateFailedPages(report.publish)
   }
   if (report.workflowWarnings?.length) writeWorkflowWarnings(report.workflowWarnings)
-  if (!report.failure && !report.publish?.counts.failed && !report.workflowWarnings?.length) {
+  if (!report.failure && !report.check && !report.publish?.counts.failed && !report.workflowWarnings?.length) {
     summary.addRaw(`<p>✅ ${report.publish ? 'Everything was published' : 'Done'}; nothing needs you.</p>`, true)
   }
   if (report.identity) {
@@ -69,9 +74,14 @@ export async function writeReport(report: RunReport, now: Date = new Date()): Pr
     summary.addRaw(`<p><strong>⏹️ The run was ${escapeHtml(report.stopped)}.</strong>${what}</p>`, true)
   }
   if (report.rotation) writeRotation(report.rotation, now)
+  if (report.check) writeCheck(report.check)
   // The complete list in the log, whatever the summary can hold.
   for (const page of report.publish?.pages ?? []) core.info(logSafe(pageLogLine(page)))
-  if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
+  if (report.publish?.byMapping && report.settings) {
+    // Several mappings: one section each, in the order of the mappings input, sharing the summary's budget.
+    const share = Math.floor(SUMMARY_BUDGET_BYTES / report.publish.byMapping.length)
+    for (const m of report.publish.byMapping) writePagesSummary(summary, m.result, report.settings, share, m.path)
+  } else if (report.publish && report.settings) writePagesSummary(summary, report.publish, report.settings)
   else if (report.publishSkipped) summary.addRaw(`<p>Publishing: ${escapeHtml(report.publishSkipped)}</p>`, true)
   try {
     await summary.write()
@@ -87,6 +97,17 @@ export async function writeReport(report: RunReport, now: Date = new Date()): Pr
     ? pagesOutputs(report.publish)
     : { created: '0', updated: '0', unchanged: '0', failed: '0', moved: '0', archived: '0', deleted: '0', orphans: '0', pages: '[]', 'pages-truncated': 'false' }
   for (const [name, value] of Object.entries(pages)) core.setOutput(name, value)
+}
+
+function writeCheck(check: CheckResult): void {
+  for (const f of check.findings) {
+    const where = { title: annotationTitle(f), file: f.file, ...(f.line !== undefined ? { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}) } : {}) }
+    if (f.severity === 'error') core.error(f.message, where)
+    else core.warning(f.message, where)
+  }
+  // The tree and the counts in the log too, as `feishu-wiki-sync check` prints them.
+  for (const line of checkLines({ ...check, findings: [] })) core.info(logSafe(line))
+  writeCheckSummary(core.summary, check)
 }
 
 /** One error annotation per failed file, on its line when the reason names one. */

@@ -43,7 +43,8 @@ const PRIORITY: Record<PageStatus, number> = {
   unchanged: 4,
 }
 
-export function writePagesSummary(summary: Summary, result: PublishResult, settings: Settings, budgetBytes = SUMMARY_BUDGET_BYTES): void {
+/** `mapping`: the docs folder the pages come from, when the run has several (each gets its own section). */
+export function writePagesSummary(summary: Summary, result: PublishResult, settings: Settings, budgetBytes = SUMMARY_BUDGET_BYTES, mapping?: string): void {
   const used = Buffer.byteLength(summary.stringify(), 'utf8')
   let budget = Math.max(64 * 1024, budgetBytes - used)
   const add = (html: string): void => {
@@ -51,7 +52,7 @@ export function writePagesSummary(summary: Summary, result: PublishResult, setti
     budget -= Buffer.byteLength(html, 'utf8') + 1
   }
 
-  add(`<h3>Wiki pages${result.dryRun ? ' (dry run: nothing was written)' : ''}</h3>`)
+  add(`<h3>Wiki pages${mapping ? ` from <code>${esc(mapping)}</code>` : ''}${result.dryRun ? ' (dry run: nothing was written)' : ''}</h3>`)
   const c = result.counts
   const parts = [
     `${c.created} created`,

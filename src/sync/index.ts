@@ -30,7 +30,7 @@ import { groupMessage, groupWarnings } from './warning-groups.js'
 import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
 
 export { loadDocs, type DocsSet, type SourceFile } from './source/docs.js'
-export type { Log, PageResult, PageStatus, PageWarning, PublishContext, PublishCounts, PublishResult } from './types.js'
+export type { Log, OtherMappings, PageResult, PageStatus, PageWarning, PublishContext, PublishCounts, PublishResult } from './types.js'
 
 /** Documents written or read at once. docx writes are paced at 3/s per app anyway; reads at 5/s. */
 export const CONCURRENCY = 5
@@ -156,6 +156,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         stop: ctx.stop,
         progress,
         drive,
+        otherMappings: ctx.otherMappings,
       },
       settings.dryRun,
     )

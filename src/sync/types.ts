@@ -29,8 +29,20 @@ export interface PublishContext {
   github?: GitHubClient
   clock: Clock
   log: Log
+  /** The other mappings of the run (src/mappings.ts), so links between them reach their pages. */
+  otherMappings?: OtherMappings
   /** Cancellation (or the time budget): start no new work once aborted; stop waiting at the deadline. */
   stop?: Stop
+}
+
+/** What one mapping's publish shares with the others of its run. */
+export interface OtherMappings {
+  /** Called once this mapping's nodes exist (or never will): repo path of a file or folder → its node token. */
+  nodesKnown(tokens: ReadonlyMap<string, string>): void
+  /** Resolves once every mapping of the run has called nodesKnown. */
+  allKnown(): Promise<void>
+  /** The node token of another mapping's page, by the repo path a link names (after allKnown). */
+  nodeToken(repoPath: string): string | undefined
 }
 
 export type PageStatus = 'created' | 'updated' | 'unchanged' | 'moved' | 'archived' | 'deleted' | 'orphan' | 'failed' | 'skipped'

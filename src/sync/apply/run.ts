@@ -22,10 +22,11 @@ import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 import type { DriveApi } from '../../feishu/drive.js'
 import type { Settings } from '../../settings.js'
 import { type ConvertedSource, convertSource } from '../source/convert.js'
-import { type DocsSet, isRepoDirectory, loadAsset, repoPathExists } from '../source/docs.js'
+import { type DocsSet, isRepoDirectory, loadAsset, repoPathExists, repoStat } from '../source/docs.js'
 import type { Whiteboards } from './diagrams.js'
 import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from '../source/generated.js'
+import { type RepoFiles, unresolvedLink } from '../source/link-check.js'
 import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from '../source/links.js'
 import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from '../plan/plan.js'
 import { structureOrder } from '../plan/order.js'
@@ -33,7 +34,7 @@ import { WorkQueue } from '../pool.js'
 import { existingFromBlocks, readFirstPage } from '../remote/scan.js'
 import type { PageState } from '../remote/state.js'
 import type { SourcePage } from '../source/tree.js'
-import type { Log, PageResult, PageWarning } from '../types.js'
+import type { Log, OtherMappings, PageResult, PageWarning } from '../types.js'
 
 export interface EngineContext {
   settings: Settings
@@ -55,6 +56,7 @@ export interface EngineContext {
   /** undefined = `all` mode: every page is compared with its wiki document. */
   changes?: Changes
   concurrency: number
+  otherMappings?: OtherMappings
   /** Cancellation or the time budget: no new work once aborted, no more waiting at the deadline. */
   stop?: Stop
   progress?: Progress
@@ -125,6 +127,7 @@ class Run {
   private readonly queue: WorkQueue
   private readonly byKey: Map<string, PagePlan>
   private readonly contentNeeded: Set<string>
+  private readonly repoFiles: RepoFiles
   /** Fingerprints of what each page now holds from its source (compared or written in this run). */
   private readonly sources = new Map<string, string>()
   /** Pages whose write was begun (a failed one is healed by the next run). */
@@ -149,6 +152,15 @@ class Run {
       if (p.create) this.plannedCreates.add(p.key)
     }
     this.contentNeeded = this.decideContent()
+    const { docs } = ctx
+    this.repoFiles = {
+      exists: (repoPath) => repoStat(docs, repoPath) !== undefined,
+      notPublished: (repoPath) => {
+        const root = docs.tree.rootRepoPath
+        const mine = root === '.' || repoPath.startsWith(`${root}/`)
+        return mine && /\.md$/i.test(repoPath) && !docs.tree.fileKeys.has(repoPath) && !docs.tree.singleFile ? 'is left out of the wiki (exclude, or a hidden name)' : undefined
+      },
+    }
   }
 
   async execute(): Promise<ExecuteResult> {
@@ -178,6 +190,7 @@ class Run {
       //    parents side by side, a few wiki calls in flight at most.
       progress?.phase('structure')
       await this.structureAll()
+      this.ctx.otherMappings?.nodesKnown(this.nodeTokensByRepoPath())
       // Whatever still waits (a target failed after all): go, its links fall back to GitHub.
       for (const key of this.waiting.keys()) this.tryStart(key, true)
 
@@ -476,6 +489,8 @@ class Run {
     const result = this.results.get(p.key)!
     const documentId = this.docIds.get(p.key)!
     try {
+      // Links into another mapping need its nodes.
+      await this.ctx.otherMappings?.allKnown()
       const created = this.created.has(p.key)
       if (!created && !(await this.remoteEditAllows(p, result))) return
       const converted = this.convert(p.page, result)
@@ -599,8 +614,19 @@ class Run {
         isDirectory: (repoPath) => isRepoDirectory(this.ctx.docs, repoPath),
         exists: (repoPath) => repoPathExists(this.ctx.docs, repoPath),
       })
-      // The same link written twice is warned about once.
-      if (r.warning && !linkWarnings.some((w) => w.href === href)) linkWarnings.push({ href, message: r.warning })
+      // The same link written twice is warned about once; a link that reaches nothing is warned about by
+      // resolveLink (deadLinkReason), one to a file left out of the wiki by unresolvedLink.
+      const warnOnce = (message: string): void => {
+        if (!linkWarnings.some((w) => w.href === href)) linkWarnings.push({ href, message })
+      }
+      if (r.target.kind === 'repo') {
+        // A page of another mapping of this run, else a file of the repository (on GitHub) that should exist.
+        const other = this.ctx.otherMappings?.nodeToken(r.target.repoPath)
+        if (other) return this.ctx.wikiPrefix + other
+        const leftOut = unresolvedLink(href, r.target, this.repoFiles)
+        if (leftOut) warnOnce(leftOut)
+      }
+      if (r.warning) warnOnce(r.warning)
       return r.url
     }
     let converted: ConvertedSource
@@ -621,12 +647,26 @@ class Run {
       converted.warnings = [] // generated text: nothing the author could fix
     }
     // A link warning points at the link's line (the converter reports where each link is).
+    const seen = new Map<string, number>()
     const positioned: PageWarning[] = linkWarnings.map((w) => {
-      const at = converted.links.find((l) => l.href === w.href)
+      const nth = seen.get(w.href) ?? 0
+      seen.set(w.href, nth + 1)
+      const at = converted.links.filter((l) => l.href === w.href)[nth] ?? converted.links.find((l) => l.href === w.href)
       return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message, code: 'link' }
     })
     result.warnings = [...converted.warnings, ...positioned]
     return converted
+  }
+
+  /** Node tokens by the repo paths that name the pages (files, index files, folders), for the other mappings. */
+  private nodeTokensByRepoPath(): Map<string, string> {
+    const out = new Map<string, string>()
+    const { tree } = this.ctx.docs
+    for (const [repoPath, key] of [...tree.fileKeys, ...tree.folderKeys]) {
+      const token = this.tokens.get(key)
+      if (token) out.set(repoPath, token)
+    }
+    return out
   }
 
   private provenance(page: SourcePage): { repoPath: string; sourceUrl: string } {

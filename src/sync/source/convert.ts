@@ -25,8 +25,8 @@ export interface ConvertedSource {
   warnings: PageWarning[]
   /** Every link as written, with its position. */
   links: { href: string; line: number; column: number }[]
-  /** Every local image as written, with its line and repo path (absent above the repository root). */
-  images: { src: string; repoPath?: string; line: number }[]
+  /** Every image, with the line it is on: a local one by its repo path (absent when it leaves the repository). */
+  images: { src: string; repoPath?: string; remote: boolean; line: number }[]
 }
 
 /** What the site around a file says about it, read before conversion (navigation.ts, docs.ts). */
@@ -74,7 +74,9 @@ export function convertSource(
     },
     warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message, code: w.code, ...(w.omitted ? { omitted: w.omitted } : {}) })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),
-    images: result.fillables.flatMap((a) => (a.kind === 'local' ? [{ src: a.src, line: a.line, ...(a.path !== undefined ? { repoPath: a.path } : {}) }] : [])),
+    images: result.fillables.flatMap((a) =>
+      a.kind === 'diagram' ? [] : [{ src: a.src, ...(a.path !== undefined ? { repoPath: a.path } : {}), remote: a.kind === 'remote', line: a.line }],
+    ),
   }
 }
 

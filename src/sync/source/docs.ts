@@ -147,7 +147,7 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
   const warnings: DocsSet['warnings'] = []
   for (const file of files.values()) {
     for (const image of file.draft?.images ?? []) {
-      if (image.repoPath === undefined) continue // above the repository root: the converter warns on its line
+      if (image.remote || image.repoPath === undefined) continue // remote: linked, not read; above the repository root: the converter warns on its line
       const refusal = images.admit(image.repoPath)
       if (refusal) warnings.push({ file: file.repoPath, line: image.line, message: `Image ${image.src} was not read: ${refusal}. A placeholder is published instead.` })
     }
@@ -172,6 +172,17 @@ export function isRepoDirectory(docs: Pick<DocsSet, 'workspace' | 'workspaceReal
     return fs.statSync(real).isDirectory()
   } catch {
     return false
+  }
+}
+
+/** What is at a repository path (a symbolic link followed), or undefined when nothing is or it leaves the workspace. */
+export function repoStat(docs: Pick<DocsSet, 'workspace' | 'workspaceReal'>, repoPath: string): fs.Stats | undefined {
+  const real = safeRealpath(path.resolve(docs.workspace, repoPath || '.'))
+  if (!real || !inside(docs.workspaceReal, real)) return undefined
+  try {
+    return fs.statSync(real)
+  } catch {
+    return undefined
   }
 }
 
