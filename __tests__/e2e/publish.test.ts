@@ -7,7 +7,8 @@ import { scaledClock } from '../../emulator/core/clock.js'
 import type { RecordedCall } from '../../emulator/core/server.js'
 import { ROUTE } from '../../emulator/feishu/index.js'
 import { type ActionRun, expectNoLeaks } from '../helpers/action-runner.js'
-import { REPO, type World, startWorld } from '../helpers/world.js'
+import { STATE_TITLE } from '../../src/sync/remote/state.js'
+import { REPO, type World, contentWrites, startWorld } from '../helpers/world.js'
 
 // Scaled request timeouts must stay long in real time while other test files load the machine (30 s / 20 = 1.5 s).
 const SCALE = 20
@@ -32,19 +33,7 @@ async function setup(files?: Record<string, string>, timeScale = SCALE): Promise
   parent = world.feishu.createNode(world.spaceId, { title: 'Handbook home', creator: 'someone-else' }).node_token
 }
 
-const STATE_TITLE = 'feishu-wiki-sync state (do not edit)'
 
-/**
- * Wiki, docx and drive calls that change a page (the token refresh, drive metas reads and the writes of the
- * action's own sync-state page excluded: that page is rewritten whenever what it knows changes).
- */
-function contentWrites(from: number): RecordedCall[] {
-  const state = world.feishu.nodes(world.spaceId).find((n) => n.title === STATE_TITLE)
-  return world.feishu.server.calls
-    .slice(from)
-    .filter((c) => c.method !== 'GET' && /^(wiki|docx|drive)\./.test(c.route) && c.route !== ROUTE.metasBatchQuery)
-    .filter((c) => !(state && c.path.includes(state.obj_token)) && !(c.route === ROUTE.nodeCreate && (c.body as { title?: string })?.title === STATE_TITLE))
-}
 
 /** The mirrored tree under the parent (the sync state's page, which sits there too, left out). */
 function mirrored(): string {
@@ -62,7 +51,7 @@ async function run(inputs: Record<string, string> = {}, extra: { push?: { before
     timeScale: scale,
     ...(extra.push ? { eventName: 'push', eventPayload: extra.push } : {}),
   })
-  return { run: lastRun, writes: contentWrites(from) }
+  return { run: lastRun, writes: contentWrites(world, from) }
 }
 
 const node = (title: string) => {

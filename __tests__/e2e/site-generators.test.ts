@@ -10,7 +10,8 @@ import { scaledClock } from '../../emulator/core/clock.js'
 import type { RecordedCall } from '../../emulator/core/server.js'
 import { ROUTE } from '../../emulator/feishu/index.js'
 import { expectNoLeaks } from '../helpers/action-runner.js'
-import { type World, startWorld } from '../helpers/world.js'
+import { STATE_TITLE } from '../../src/sync/remote/state.js'
+import { type World, contentWrites, startWorld } from '../helpers/world.js'
 import { FALSE_POSITIVES } from '../markdown/site/math-corpus.js'
 
 const SCALE = 20
@@ -22,16 +23,7 @@ afterEach(async () => {
   await world.close()
 })
 
-const STATE_TITLE = 'feishu-wiki-sync state (do not edit)'
 
-/** Calls that change a page (as in publish.test.ts: the action's own sync-state page and metas reads left out). */
-function contentWrites(from: number): RecordedCall[] {
-  const state = world.feishu.nodes(world.spaceId).find((n) => n.title === STATE_TITLE)
-  return world.feishu.server.calls
-    .slice(from)
-    .filter((c) => c.method !== 'GET' && /^(wiki|docx|drive)\./.test(c.route) && c.route !== ROUTE.metasBatchQuery)
-    .filter((c) => !(state && c.path.includes(state.obj_token)) && !(c.route === ROUTE.nodeCreate && (c.body as { title?: string })?.title === STATE_TITLE))
-}
 
 describe('site generators’ syntax (runs of the bundled action)', () => {
   it('titles, links, math, fences, admonitions, HTML tables and includes publish as meant; a re-run writes nothing', async () => {
@@ -42,7 +34,7 @@ describe('site generators’ syntax (runs of the bundled action)', () => {
     const run = async () => {
       const from = world.feishu.server.calls.length
       const r = await world.run({ inputs: { mode: 'all', 'parent-node': parent }, timeScale: SCALE })
-      return { r, writes: contentWrites(from) }
+      return { r, writes: contentWrites(world, from) }
     }
 
     const { r: first } = await run()

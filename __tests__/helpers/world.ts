@@ -5,9 +5,11 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { FeishuEmulator, FeishuEmulatorOptions, FeishuState } from '../../emulator/feishu/index.js'
+import type { RecordedCall } from '../../emulator/core/server.js'
+import { type FeishuEmulator, type FeishuEmulatorOptions, type FeishuState, ROUTE } from '../../emulator/feishu/index.js'
 import type { GitHubEmulator, GitHubState } from '../../emulator/github/index.js'
 import { EMULATOR_APP, EMULATOR_GITHUB_TOKEN, startSeededWorld } from '../../emulator/seed.js'
+import { STATE_TITLE } from '../../src/sync/remote/state.js'
 import { type ActionRun, type RunActionOptions, runAction } from './action-runner.js'
 
 export const REPO = 'acme/handbook'
@@ -133,4 +135,16 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       fs.rmSync(workspace, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Wiki, docx and drive calls since call index `from` that change a published page: the token refresh, drive
+ * metas reads and the writes of the action's own sync-state page (rewritten whenever what it knows changes) left out.
+ */
+export function contentWrites(world: Pick<World, 'feishu' | 'spaceId'>, from: number): RecordedCall[] {
+  const state = world.feishu.nodes(world.spaceId).find((n) => n.title === STATE_TITLE)
+  return world.feishu.server.calls
+    .slice(from)
+    .filter((c) => c.method !== 'GET' && /^(wiki|docx|drive)\./.test(c.route) && c.route !== ROUTE.metasBatchQuery)
+    .filter((c) => !(state && c.path.includes(state.obj_token)) && !(c.route === ROUTE.nodeCreate && (c.body as { title?: string })?.title === STATE_TITLE))
 }
