@@ -31,7 +31,7 @@ import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from '../so
 import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from '../plan/plan.js'
 import { structureOrder } from '../plan/order.js'
 import { WorkQueue } from '../pool.js'
-import { existingFromBlocks, readFirstPage } from '../remote/scan.js'
+import { editedSinceState, existingFromBlocks, readFirstPage } from '../remote/scan.js'
 import type { PageState } from '../remote/state.js'
 import type { SourcePage } from '../source/tree.js'
 import type { Log, OtherMappings, PageResult, PageWarning } from '../types.js'
@@ -537,7 +537,7 @@ class Run {
       if (node.obj_token !== rn.state.doc) throw new Error(`the page ${rn.node.node_token} no longer hosts the document the sync state names`)
       rn.node = { ...rn.node, ...node }
       rn.listed = true
-      rn.editedSince = (node.obj_edit_time ?? '') !== rn.state.edit
+      rn.editedSince = editedSinceState(rn.state, node.obj_edit_time, this.ctx.remote.scanState.loaded.node?.obj_edit_time)
     }
     if (!rn.editedSince || rn.state.heal) return true
     if (!rn.lastEdit) {

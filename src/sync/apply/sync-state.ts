@@ -96,6 +96,11 @@ export interface SaveInput {
   /** An `all` run compared every page: it sets lastFullSync. */
   allMode: boolean
   clock: Clock
+  /**
+   * false after a stop (time budget, cancel): what the run wrote is saved without listing it again, since the
+   * listing of a large publish takes minutes the stop does not have; the next run's listing tells (editedSinceState).
+   */
+  listTouched?: boolean
 }
 
 /** Builds the state from what the run left each page as, and writes it when it changed. Never fails the run. */
@@ -108,11 +113,13 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
       return parentKey === undefined ? (input.rootToken ?? '') : (executed.outcomes.get(parentKey)?.node ?? '')
     }
     const touched = [...executed.outcomes].filter(([, o]) => o.touched && !o.heal && !o.keepPrevious)
-    const fresh = await currentNodes(
-      wiki,
-      spaceId,
-      touched.map(([key, o]) => ({ node: o.node, parent: parentTokenOf(key) })),
-    )
+    const fresh = input.listTouched === false
+      ? new Map<string, WikiNode>()
+      : await currentNodes(
+          wiki,
+          spaceId,
+          touched.map(([key, o]) => ({ node: o.node, parent: parentTokenOf(key) })),
+        )
     const pages: Record<string, PageState> = {}
     for (const [key, o] of executed.outcomes) {
       const rn = remote.byToken.get(o.node)
@@ -129,7 +136,8 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
       pages[key] = {
         node: o.node,
         doc: o.doc,
-        parent: node?.parent_node_token ?? remote.parentOf.get(o.node) ?? parentTokenOf(key),
+        // Not listed after a stop: where the run put it (a moved page is no longer where the scan saw it).
+        parent: node?.parent_node_token ?? (o.touched && input.listTouched === false ? parentTokenOf(key) : remote.parentOf.get(o.node)) ?? parentTokenOf(key),
         title: node?.title ?? o.title,
         // Not listed after its write: '' makes the next run look at it once more (never trusts a guess).
         edit: node?.obj_edit_time ?? '',

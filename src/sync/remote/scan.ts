@@ -333,11 +333,25 @@ function finish(t: Omit<RemoteTree, 'ownCreators'>, archiveKey: string): RemoteT
     if (creator && !t.self) ownCreators.add(creator)
   }
   // A listed page of ours whose edit time moved since the action's last write: someone edited it.
+  const savedAt = t.scanState.loaded.node?.obj_edit_time
   for (const rn of t.owned.values()) {
     if (!rn.state || !rn.listed) continue
-    if ((rn.node.obj_edit_time ?? '') !== rn.state.edit) rn.editedSince = true
+    if (editedSinceState(rn.state, rn.node.obj_edit_time, savedAt)) rn.editedSince = true
   }
   return { ...t, ownCreators }
+}
+
+/**
+ * Whether a page of ours was edited since the action last wrote it: its listed edit time is not the one the state
+ * recorded. A page the state recorded without an edit time (a stopped run saves without listing what it wrote)
+ * counts as unedited while its edit time is no later than the state page's (`savedAt`): the state was written
+ * after every write of that run, so such an edit is the run's own. A resumed run then reads none of those pages.
+ */
+export function editedSinceState(entry: PageState, listedEdit: string | undefined, savedAt: string | undefined): boolean {
+  const edit = listedEdit ?? ''
+  if (edit === entry.edit) return false
+  if (entry.edit === '' && !entry.heal && edit !== '' && savedAt && Number(edit) <= Number(savedAt)) return false
+  return true
 }
 
 /**

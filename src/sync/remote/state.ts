@@ -34,7 +34,11 @@ export interface PageState {
   /** Parent node token ('' = the space's top level). */
   parent: string
   title: string
-  /** obj_edit_time as listed after the action's last write: a later one means someone edited the page since. */
+  /**
+   * obj_edit_time as listed after the action's last write: a later one means someone edited the page since.
+   * '' when not listed after the write (a stopped run saves without listing): then an edit time no later than
+   * the state page's own (written after every write of that run) is the action's (editedSinceState, scan.ts).
+   */
   edit: string
   /** Fingerprint of what the action last wrote (the converted page and its provenance); '' when not known. */
   source: string
