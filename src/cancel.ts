@@ -11,6 +11,10 @@ import type { Clock } from './clock.js'
 /** How long writes in flight may take to answer after a stop, before the report is written regardless. */
 export const GRACE_MS = 4_000
 
+/** After a signal the run should have exited by the runner's second one (7.5 s), leaving the report this much. */
+export const EXIT_BY_MS = 7_500
+export const REPORT_MS = 1_500
+
 export interface Stop {
   /** Aborted on the first SIGINT/SIGTERM (or when the time budget runs out): start no new work. */
   readonly signal: AbortSignal
@@ -22,6 +26,8 @@ export interface Stop {
   readonly sinceStop: () => number
   /** A signal stopped the run (a cancelled or timed-out job), not its own time budget. */
   readonly bySignal: () => boolean
+  /** Resolves on a signal that arrives after the stop: whatever is still running is cut short for the report. */
+  readonly hurry: Promise<void>
 }
 
 export interface Cancellation extends Stop {
@@ -49,6 +55,8 @@ export function watchForCancel(log: (message: string) => void, graceMs = GRACE_M
   let stoppedAt = 0
   let signalled = false
   let budgetTimer: NodeJS.Timeout | undefined
+  let endHurry!: () => void
+  const hurry = new Promise<void>((resolve) => (endHurry = resolve))
 
   const stop = (why: string, grace = graceMs): void => {
     if (controller.signal.aborted) return
@@ -62,6 +70,7 @@ export function watchForCancel(log: (message: string) => void, graceMs = GRACE_M
     if (controller.signal.aborted) {
       log(`${name} again: writing the summary now.`)
       endGrace()
+      endHurry()
       return
     }
     signalled = true
@@ -77,6 +86,7 @@ export function watchForCancel(log: (message: string) => void, graceMs = GRACE_M
     sinceStop: () => (stoppedAt ? Date.now() - stoppedAt : 0),
     stop,
     bySignal: () => signalled,
+    hurry,
     budget(clock, minutes) {
       const { stopAfterMs, reserveMs } = budgetPlan(minutes)
       const real = (ms: number) => Math.max(1, Math.round(clock.realMs?.(ms) ?? ms))
@@ -116,4 +126,25 @@ export function budgetPlan(minutes: number): { stopAfterMs: number; reserveMs: n
   const budgetMs = minutes * 60_000
   const reserveMs = Math.min(60_000, budgetMs / 10)
   return { stopAfterMs: budgetMs - reserveMs, reserveMs }
+}
+
+/**
+ * Work that may follow a stop but must not delay the exit (the sync state's save): after a signal it runs only
+ * when it can end before the runner's second signal with the report's time left, and it is cut short at that
+ * point or at a further signal. Returns why it did not run or finish, or its result.
+ */
+export async function beforeExit<T>(stop: Stop | undefined, work: () => Promise<T>, minMs = 500): Promise<{ done: T } | { skipped: string }> {
+  if (!stop?.signal.aborted) return { done: await work() }
+  const leftMs = stop.bySignal() ? EXIT_BY_MS - REPORT_MS - stop.sinceStop() : Infinity
+  if (leftMs < minMs) return { skipped: `only ${Math.max(0, leftMs / 1000).toFixed(1)} s were left before the runner's next signal` }
+  let timer: NodeJS.Timeout | undefined
+  const cut = new Promise<{ skipped: string }>((resolve) => {
+    if (Number.isFinite(leftMs)) timer = setTimeout(() => resolve({ skipped: `it did not finish within the ${(leftMs / 1000).toFixed(1)} s left before the runner's next signal` }), leftMs)
+    void stop.hurry.then(() => resolve({ skipped: 'a second signal came first' }))
+  })
+  try {
+    return await Promise.race([work().then((done) => ({ done })), cut])
+  } finally {
+    if (timer) clearTimeout(timer)
+  }
 }

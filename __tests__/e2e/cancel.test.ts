@@ -129,4 +129,44 @@ describe('cancellation (signals sent to the bundled action)', () => {
     const third = await world.run({ inputs, timeScale: SCALE })
     expect(JSON.parse(third.outputs.pages).every((p: { status: string }) => p.status === 'unchanged')).toBe(true)
   })
+
+  it('SIGTERM mid-publish saves the sync state for what was written, in time: the next run reads none of those pages and makes no duplicate', async () => {
+    world = await startWorld({ feishu: { clock: scaledClock(SCALE), latencyMs: 200, rateLimits: true } })
+    fs.cpSync(FIXTURE, path.join(world.workspace, 'docs'), { recursive: true })
+    const parent = world.feishu.createNode(world.spaceId, { title: 'Handbook home', creator: 'someone-else' }).node_token
+    const inputs = { mode: 'all', 'parent-node': parent }
+    // Signal once a few documents are written: most nodes exist, part of the content is written.
+    const docWrite = (c: { method: string; route: string; status?: number }) => c.method !== 'GET' && c.route === 'docx.v1.documentBlockDescendant.create' && c.status === 200
+    const cancelled = await world.run({
+      inputs,
+      timeScale: SCALE,
+      onStart: signalWhen(world.feishu.server, (c) => docWrite(c) && world.feishu.server.calls.filter(docWrite).length >= 4, 'SIGTERM'),
+    })
+    expect(cancelled.exitCode, cancelled.stdout + cancelled.stderr).toBe(1)
+    const stoppedAfter = Number(/^Stopped ([\d.]+) s after the run was cancelled \(SIGTERM\)\.$/m.exec(cancelled.stdout)?.[1])
+    expect(stoppedAfter, cancelled.stdout).toBeLessThan(7.5)
+    expect(world.github.secretValue(REPO, 'FEISHU_REFRESH_TOKEN') === world.feishu.liveRefreshToken()).toBe(true)
+    expect(cancelled.outputs.complete).toBe('false')
+    expect(cancelled.summary).toContain('The run was cancelled (SIGTERM).')
+    expect(cancelled.summary).not.toContain('sync state was not saved')
+    expect(world.feishu.nodes(world.spaceId).some((n) => n.title === STATE_TITLE)).toBe(true)
+    // The documents the cancelled run wrote to the end (its pages created or updated, not cut off).
+    const pages = JSON.parse(cancelled.outputs.pages) as { status: string; node_token?: string }[]
+    const docOf = new Map(world.feishu.nodes(world.spaceId).map((n) => [n.node_token, n.obj_token]))
+    const written = new Set(pages.filter((p) => p.status === 'created' || p.status === 'updated').map((p) => docOf.get(p.node_token!)!))
+    expect(written.size, JSON.stringify(pages)).toBeGreaterThanOrEqual(3)
+    expect(pages.some((p) => p.status === 'skipped')).toBe(true)
+
+    const from = world.feishu.server.calls.length
+    const next = await world.run({ inputs, timeScale: SCALE })
+    expect(next.exitCode, next.stdout).toBe(0)
+    expect(next.outputs.complete).toBe('true')
+    const calls = world.feishu.server.calls.slice(from)
+    const docOfCall = (c: { path: string }) => c.path.split('/')[5] ?? ''
+    expect(calls.filter((c) => c.route.startsWith('docx.') && written.has(docOfCall(c))).map((c) => `${c.method} ${c.route}`)).toEqual([])
+    expect(duplicateNodes()).toEqual([])
+    expect(world.feishu.renderTree(world.spaceId, parent).split('\n').filter((line) => line !== STATE_TITLE).join('\n')).toBe(
+      ['Handbook', 'Getting started', 'User guide', '  advanced', '    Tuning', '    Contributing', '  Install', 'api', '  Endpoints', '  Errors', 'FAQ'].join('\n'),
+    )
+  })
 })

@@ -6,7 +6,7 @@
 //   → carry it out, or describe it in a dry run (apply/), then save the sync state → results for the report
 // The docs on disk (source/) were loaded before the token was spent.
 import { createBoardApi } from '../feishu/board.js'
-import { unlessStopped } from '../cancel.js'
+import { beforeExit, unlessStopped } from '../cancel.js'
 import { FeishuClient, FeishuError, type FeishuRequest } from '../feishu/client.js'
 import { FEISHU_HINTS, describeError } from '../feishu/errors.js'
 import { DriveApi } from '../feishu/drive.js'
@@ -164,13 +164,21 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     progress.finish()
     if (ctx.stop?.signal.aborted) stopped = { reason: ctx.stop.reason() ?? 'stopped', left: executed.left }
     notes.push(...executed.notes)
-    // After a cancel the runner kills the job within seconds, so the summary goes first and the state is not
-    // saved: the next run finds this run's pages by their markers and creators, as after a hard kill.
-    if (!settings.dryRun && !ctx.stop?.bySignal()) {
-      // After every page it describes: the state the next run starts from.
-      const saved = await saveSyncState({ wiki, docx, spaceId, rootToken, scope, remote, executed, tree: docs.tree, archiveKey: archive, allMode: !changes, clock: ctx.clock })
-      if (saved.note) notes.push(saved.note)
-      log.debug(`sync state: ${saved.written ? 'written' : 'unchanged'}`)
+    if (!settings.dryRun) {
+      // After every page it describes: the state the next run starts from. After a stop it is saved without
+      // listing what the run wrote (a few calls); after a cancel only if that ends before the runner's next
+      // signal, with time left for the summary. Unsaved, the next run finds this run's pages as after a hard kill.
+      const stoppedEarly = Boolean(ctx.stop?.signal.aborted)
+      const saving = await beforeExit(ctx.stop, () =>
+        saveSyncState({ wiki, docx, spaceId, rootToken, scope, remote, executed, tree: docs.tree, archiveKey: archive, allMode: !changes, clock: ctx.clock, listTouched: !stoppedEarly }),
+      )
+      if ('skipped' in saving) {
+        notes.push(`The sync state was not saved (${saving.skipped}): the next run reads the pages this run wrote once, then saves it.`)
+        log.info(`Sync state not saved: ${saving.skipped}.`)
+      } else {
+        if (saving.done.note) notes.push(saving.done.note)
+        log.debug(`sync state: ${saving.done.written ? 'written' : 'unchanged'}`)
+      }
     }
   }
 
