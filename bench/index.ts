@@ -11,6 +11,8 @@
 //   full_publish_2000   a 2,000-doc tree in ~40 folders beside 200 pages another person made, against its bound
 //   cost_2000           the cost figures on that world
 //   converter           bench/converter.ts (MB/s of Markdown → blocks, and its ratio to the bare parse)
+//   resume              a first publish that outgrows one run: resumed runs with time-budget-minutes until one
+//                       completes (bench/resume.ts; --resume-docs 10000 --resume-budget 30 for the issue's figures)
 //   cold_start_ms       median spawn-to-exit of `node dist/index.js` stopping at an input error, no network
 //   bundle_bytes        size of dist/index.js
 // The emulators' clock and the action's clock are scaled by the same factor (--scale), so every figure below
@@ -24,6 +26,7 @@ import { type DocumentShape, callsPerRoute, lowerBound, minimumPublishCalls, win
 import { measureColdStart } from './cold-start.js'
 import { generateDocsTree, generateLargeDoc } from './generate.js'
 import { type CostFigures, measureCost, monthlyCalls } from './cost.js'
+import { type ResumeFigures, measureResume, resumeDetails } from './resume.js'
 import { type BenchWorld, isContentRead, isContentWrite, startBenchWorld } from './world.js'
 
 interface Options {
@@ -35,6 +38,9 @@ interface Options {
   only?: Set<string>
   largeDocs: number
   largeScale: number
+  resumeDocs: number
+  resumeBudget: number
+  resumeScale: number
 }
 
 export interface BenchResults {
@@ -48,12 +54,13 @@ export interface BenchResults {
   monthly_calls_200?: number
   full_publish_2000?: { docs: number; foreign_pages: number; seconds: number; lower_bound_seconds: number; ratio: number; throttled: number; scale: number }
   cost_2000?: CostFigures
+  resume?: ResumeFigures
   node: string
   machine: string
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { scale: 2, latencyMs: 40, docs: 200, coldRuns: 15, largeDocs: 2000, largeScale: 10 }
+  const options: Options = { scale: 2, latencyMs: 40, docs: 200, coldRuns: 15, largeDocs: 2000, largeScale: 10, resumeDocs: 1000, resumeBudget: 4, resumeScale: 10 }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     const value = () => {
@@ -69,8 +76,11 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--only') options.only = new Set(value().split(','))
     else if (arg === '--large-docs') options.largeDocs = Number(value())
     else if (arg === '--large-scale') options.largeScale = Number(value())
+    else if (arg === '--resume-docs') options.resumeDocs = Number(value())
+    else if (arg === '--resume-budget') options.resumeBudget = Number(value())
+    else if (arg === '--resume-scale') options.resumeScale = Number(value())
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--json <file>] [--scale 2] [--latency-ms 40] [--docs 200] [--cold-runs 15] [--only full,noop,cost,large,edit,converter,cold] [--large-docs 2000] [--large-scale 10]')
+      console.log('npm run bench -- [--json <file>] [--scale 2] [--latency-ms 40] [--docs 200] [--cold-runs 15] [--only full,noop,cost,large,edit,converter,cold,resume] [--large-docs 2000] [--large-scale 10] [--resume-docs 1000] [--resume-budget 4] [--resume-scale 10]')
       process.exit(0)
     } else throw new Error(`unknown argument ${arg}`)
   }
@@ -318,6 +328,16 @@ function table(results: BenchResults, measured: Partial<BenchResults>): string {
       ],
     )
   }
+  const r = results.resume
+  if (r) {
+    all.push(
+      ['resume', 'resume.runs', `${r.runs} (${r.docs} files, budget ${r.budget_minutes} min)`, 'complete', ok(r.complete)],
+      ['resume', 'resume.calls', `${r.calls} (minimum ${r.minimum_calls})`, '', ''],
+      ['resume', 'resume.duplicate_nodes', `${r.duplicate_nodes}`, '= 0', ok(r.duplicate_nodes === 0)],
+      ['resume', 'resume.pages_written_twice', `${r.pages_written_twice}`, '= 0', ok(r.pages_written_twice === 0)],
+      ['resume', 'resume.ratio', `${r.ratio} (${r.seconds} s / ${r.goal_seconds} s)`, '≤ 1 (1.15 × bound + a scan per extra run)', ok(r.ratio <= 1)],
+    )
+  }
   const rows = all.map(([section, ...row]): [string, string, string, string] =>
     measured[section] === undefined ? [row[0], 'not run', row[2], ''] : row,
   )
@@ -347,6 +367,11 @@ async function main(): Promise<void> {
   if (want('full') || want('noop')) await benchPublish(options, results, details)
   if (want('large')) await benchLarge(options, results, details)
   if (want('edit')) await benchEdit(options, results, details)
+  if (want('resume')) {
+    log(`resume: ${options.resumeDocs} files published by runs with time-budget-minutes ${options.resumeBudget}; scale ${options.resumeScale}, latency ${options.latencyMs} ms`)
+    results.resume = await measureResume({ docs: options.resumeDocs, budget: options.resumeBudget, scale: options.resumeScale, latencyMs: options.latencyMs, log: (m) => log(`resume: ${m}`) })
+    details.push(resumeDetails(results.resume))
+  }
   if (want('converter')) await benchConverter(results, details)
 
   const complete: BenchResults = {
@@ -359,6 +384,7 @@ async function main(): Promise<void> {
     ...(results.cost_200 ? { cost_200: results.cost_200, monthly_calls_200: results.monthly_calls_200 } : {}),
     ...(results.full_publish_2000 ? { full_publish_2000: results.full_publish_2000 } : {}),
     ...(results.cost_2000 ? { cost_2000: results.cost_2000 } : {}),
+    ...(results.resume ? { resume: results.resume } : {}),
     node: process.version,
     machine: machine(),
   }
