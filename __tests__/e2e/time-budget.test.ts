@@ -57,6 +57,12 @@ describe('time-budget-minutes', () => {
       .map((c) => c.path.split('/')[5]!)
       .filter((doc) => !stateDocs.has(doc) && afterFirst.get(doc) !== undefined && afterFirst.get(doc) !== '' && afterFirst.get(doc) === world.feishu.docs.render(doc))
     expect(rewritten).toEqual([])
+    // The stopped run saved the sync state for what it made: the next run lists the wiki and reads only the state
+    // page, neither a page the first run wrote nor one it made and left empty.
+    const docReads = world.feishu.server.calls.slice(from).filter((c) => c.method === 'GET' && c.route.startsWith('docx.') && !stateDocs.has(c.path.split('/')[5]!))
+    expect(docReads.map((c) => c.path)).toEqual([])
+    const parentDoc = world.feishu.nodes(world.spaceId).find((n) => n.node_token === parent)!.obj_token
+    expect([...afterFirst].filter(([doc, text]) => text === '' && doc !== parentDoc).length, 'no page was made and left empty').toBeGreaterThan(0)
   })
 
   it.each(['soon', '0', '-5'])('time-budget-minutes: %s fails before the token is spent, naming the input', async (value) => {

@@ -77,6 +77,8 @@ export interface PageOutcome {
   keepPrevious?: boolean
   /** Its write began and failed: the next run rewrites it without calling it a person's edit. */
   heal?: boolean
+  /** Made by the action (this run or one before) and not written yet: still empty. */
+  blank?: boolean
   failed: boolean
 }
 
@@ -281,6 +283,7 @@ class Run {
         touched: this.created.has(p.key) || this.written.has(p.key) || Boolean(p.move || p.retitle),
         ...(this.keptAsEdited.has(p.key) ? { keepPrevious: true } : {}),
         ...(failed && this.writeBegun.has(p.key) ? { heal: true } : {}),
+        ...((this.created.has(p.key) || p.existing?.state?.blank) && !this.writeBegun.has(p.key) ? { blank: true } : {}),
         failed,
       })
     }
@@ -501,7 +504,9 @@ class Run {
         this.sources.set(p.key, source)
         return
       }
-      const existing = created ? undefined : await this.existingDocument(p, documentId)
+      // A page a stopped run made and never wrote, unedited since: still empty, as if made now (no read).
+      const blank = created || (known?.blank === true && !p.existing!.editedSince && p.existing!.node.obj_token === documentId)
+      const existing = blank ? undefined : await this.existingDocument(p, documentId)
       this.writeBegun.add(p.key)
       const sync = await this.syncPage(p, result, documentId, existing, false, converted)
       // An image or diagram left unfilled is retried: no source fingerprint, so the next run reads the page again.

@@ -142,6 +142,7 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
         // Not listed after its write: '' makes the next run look at it once more (never trusts a guess).
         edit: node?.obj_edit_time ?? '',
         source: o.source,
+        ...(o.blank ? { blank: true as const } : {}),
       }
     }
     if (executed.archive) {

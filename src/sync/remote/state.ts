@@ -44,6 +44,8 @@ export interface PageState {
   source: string
   /** The last run began to write the page and failed: the next run rewrites it without calling it a person's edit. */
   heal?: true
+  /** Made by the action and never written (a stopped run): empty while unedited, so it is written without a read. */
+  blank?: true
 }
 
 export interface SyncState {
