@@ -60,7 +60,7 @@ export interface BenchResults {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { scale: 2, latencyMs: 40, docs: 200, coldRuns: 15, largeDocs: 2000, largeScale: 10, resumeDocs: 1000, resumeBudget: 4, resumeScale: 10 }
+  const options: Options = { scale: 2, latencyMs: 40, docs: 200, coldRuns: 15, largeDocs: 2000, largeScale: 10, resumeDocs: 1000, resumeBudget: 4, resumeScale: 3 }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     const value = () => {
@@ -80,7 +80,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--resume-budget') options.resumeBudget = Number(value())
     else if (arg === '--resume-scale') options.resumeScale = Number(value())
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--json <file>] [--scale 2] [--latency-ms 40] [--docs 200] [--cold-runs 15] [--only full,noop,cost,large,edit,converter,cold,resume] [--large-docs 2000] [--large-scale 10] [--resume-docs 1000] [--resume-budget 4] [--resume-scale 10]')
+      console.log('npm run bench -- [--json <file>] [--scale 2] [--latency-ms 40] [--docs 200] [--cold-runs 15] [--only full,noop,cost,large,edit,converter,cold,resume] [--large-docs 2000] [--large-scale 10] [--resume-docs 1000] [--resume-budget 4] [--resume-scale 3]')
       process.exit(0)
     } else throw new Error(`unknown argument ${arg}`)
   }

@@ -1,6 +1,6 @@
 // A first publish that outgrows one run (issue: long runs, item 5): the same docs tree published by resumed
 // runs, each with time-budget-minutes, on the emulators' scaled clock, until a run reports complete: true.
-//   npx tsx bench/resume.ts [--docs 10000] [--budget 30] [--scale 10] [--latency-ms 40] [--max-runs 30]
+//   npx tsx bench/resume.ts [--docs 10000] [--budget 30] [--scale 2] [--latency-ms 40] [--max-runs 30]
 // (also `npm run bench -- --only resume --resume-docs 10000 --resume-budget 30`). Measures the number of runs,
 // the Feishu calls made against the minimum one run would need, duplicate nodes, pages written by more than one
 // run, and the summed wall time against the rate-limit bound plus one listing scan of the wiki per extra run.
@@ -150,7 +150,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const figures = await measureResume({
     docs: Number(args.get('docs') ?? 10_000),
     budget: Number(args.get('budget') ?? 30),
-    scale: Number(args.get('scale') ?? 10),
+    scale: Number(args.get('scale') ?? 2),
     latencyMs: Number(args.get('latency-ms') ?? 40),
     maxRuns: Number(args.get('max-runs') ?? 30),
     log: (m) => process.stderr.write(`[resume] ${m}\n`),
