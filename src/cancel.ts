@@ -129,22 +129,30 @@ export function budgetPlan(minutes: number): { stopAfterMs: number; reserveMs: n
 }
 
 /**
- * Work that may follow a stop but must not delay the exit (the sync state's save): after a signal it runs only
- * when it can end before the runner's second signal with the report's time left, and it is cut short at that
- * point or at a further signal. Returns why it did not run or finish, or its result.
+ * Work that must not delay the exit after a cancel (the sync state's save): after a signal it runs only when it
+ * can end before the runner's second signal with the report's time left, and it is cut short at that point (a
+ * signal that comes while it runs counts from then) or at a further signal. Returns its result, or why not.
  */
 export async function beforeExit<T>(stop: Stop | undefined, work: () => Promise<T>, minMs = 500): Promise<{ done: T } | { skipped: string }> {
-  if (!stop?.signal.aborted) return { done: await work() }
-  const leftMs = stop.bySignal() ? EXIT_BY_MS - REPORT_MS - stop.sinceStop() : Infinity
-  if (leftMs < minMs) return { skipped: `only ${Math.max(0, leftMs / 1000).toFixed(1)} s were left before the runner's next signal` }
+  if (!stop) return { done: await work() }
+  const leftMs = () => EXIT_BY_MS - REPORT_MS - stop.sinceStop()
+  if (stop.bySignal() && leftMs() < minMs) return { skipped: `only ${Math.max(0, leftMs() / 1000).toFixed(1)} s were left before the runner's next signal` }
   let timer: NodeJS.Timeout | undefined
+  let arm: (() => void) | undefined
   const cut = new Promise<{ skipped: string }>((resolve) => {
-    if (Number.isFinite(leftMs)) timer = setTimeout(() => resolve({ skipped: `it did not finish within the ${(leftMs / 1000).toFixed(1)} s left before the runner's next signal` }), leftMs)
+    arm = () => {
+      if (!stop.bySignal()) return // the time budget's own stop leaves the work its reserve
+      const ms = Math.max(0, leftMs())
+      timer = setTimeout(() => resolve({ skipped: `it did not finish within the ${(ms / 1000).toFixed(1)} s left before the runner's next signal` }), ms)
+    }
+    if (stop.signal.aborted) arm()
+    else stop.signal.addEventListener('abort', arm, { once: true })
     void stop.hurry.then(() => resolve({ skipped: 'a second signal came first' }))
   })
   try {
     return await Promise.race([work().then((done) => ({ done })), cut])
   } finally {
     if (timer) clearTimeout(timer)
+    if (arm) stop.signal.removeEventListener('abort', arm)
   }
 }
