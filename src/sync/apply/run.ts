@@ -207,7 +207,10 @@ class Run {
     // After a stop, the work in flight gets until the deadline; what it has not finished by then is reported as left.
     await Promise.race([work, this.ctx.stop?.deadline ?? work])
     const left = this.markLeft()
-    return { pages: this.finalResults(), notes: this.notes, left, outcomes: this.outcomes(), ...this.archiveAndSelf() }
+    // Taken when the sync state is saved (first read): a create still in flight at the deadline may have answered by then.
+    let outcomes: Map<string, PageOutcome> | undefined
+    const take = () => (outcomes ??= this.outcomes())
+    return { pages: this.finalResults(), notes: this.notes, left, get outcomes() { return take() }, ...this.archiveAndSelf() }
   }
 
   /** Counts for the progress line: pages done (created and written, or nothing to do, or failed) and the work left. */
