@@ -21,6 +21,13 @@ import { tableFromRows } from './tables.js'
 /** Rows or columns one span may cover: our bound against `colspan="100000"`, far beyond real tables. */
 const MAX_SPAN = 100
 
+/**
+ * Merged cells made in one table. Each merge is one write call (batch_update takes one change per block per
+ * call), at the documented 3 writes/s per document; our bound, not Feishu's, so a generated table with a span
+ * in every row cannot cost minutes. Spans beyond it are laid out but left unmerged, with a warning.
+ */
+export const MAX_TABLE_MERGES = 50
+
 export function hasHtmlTable(html: string): boolean {
   return /<table[\s>]/i.test(html)
 }
@@ -123,6 +130,15 @@ function tableBlocks(table: Element, source: Node, ctx: ConvertContext, otherHtm
       column += colspan
     }
   })
+  if (merges.length > MAX_TABLE_MERGES) {
+    ctx.warn(
+      'html-table-merges-capped',
+      source,
+      `An HTML table has ${merges.length} cells with colspan/rowspan; the first ${MAX_TABLE_MERGES} are merged and the others are left unmerged ` +
+        `(their content in their first cell, the cells they span empty): each merge is one write to Feishu, which takes one change per table per call.`,
+    )
+    merges.length = MAX_TABLE_MERGES
+  }
   const columns = Math.max(1, ...grid.map((row) => row.length))
   const cellRows = grid.map((row) => Array.from({ length: columns }, (_, c) => cellBlock(row[c] ?? null, otherHtml)))
   const headerRow = rows[0]!.head || rows[0]!.cells.every((cell) => cell.tagName === 'th')

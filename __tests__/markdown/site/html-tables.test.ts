@@ -7,6 +7,7 @@ import { canonicalBlock } from '../../../src/blocks/canonical.js'
 import { tableMerges } from '../../../src/blocks/merges.js'
 import type { Block } from '../../../src/blocks/model.js'
 import { SEGMENT_TARGET_CHARS } from '../../../src/markdown/guard.js'
+import { MAX_TABLE_MERGES } from '../../../src/markdown/html-tables.js'
 import { checked, run, shape, type Shape } from '../helpers.js'
 
 const FIXTURES = fileURLToPath(new URL('../../../node_modules/feishu-docx/tests/fixtures/', import.meta.url))
@@ -104,6 +105,15 @@ describe('HTML tables', () => {
       [head],
       [head],
     ])
+  })
+
+  it(`at most ${MAX_TABLE_MERGES} merged cells per table (one write each); the others are laid out unmerged, with a warning`, () => {
+    const rows = Array.from({ length: MAX_TABLE_MERGES + 5 }, (_, i) => `<tr><td colspan="2">${i}</td></tr>`).join('\n\n')
+    const result = checked(`<table>\n\n${rows}\n\n</table>`)
+    const [table] = shape(result.blocks)
+    expect(tableMerges((table!.p as { property: unknown }).property)).toHaveLength(MAX_TABLE_MERGES)
+    expect(cellTexts(table!).slice(-2)).toEqual([String(MAX_TABLE_MERGES + 4), ''])
+    expect(result.warnings.map((w) => w.code)).toEqual(['html-table-merges-capped'])
   })
 
   it('a table cut by blank lines, with Markdown in its cells, is one table', () => {
