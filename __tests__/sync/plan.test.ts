@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { WikiNode } from '../../src/feishu/wiki.js'
-import { type Changes, type RemoteNode, type RemoteTree, planSync } from '../../src/sync/plan/plan.js'
+import { type Changes, type RemoteNode, type RemoteTree, halfCap, nextHighWater, planSync } from '../../src/sync/plan/plan.js'
 import { type LoadedFile, archiveKey, buildDocsTree } from '../../src/sync/source/tree.js'
 import type { OnDelete } from '../../src/settings.js'
 
@@ -320,6 +320,21 @@ describe('planSync: removals and the safety cap', () => {
     expect(plan(filesFor(4, [0, 1]), many(4), 'archive').stop).toBeUndefined() // exactly half: allowed
     expect(plan(filesFor(4, [0, 1, 2]), many(4), 'archive').stop).toBeDefined()
     expect(plan([f('other.md')], many(4), 'report').stop).toBeUndefined() // report removes nothing
+  })
+
+  it('counts the half cap against the high-water mark, so small runs cannot ratchet the wiki down', () => {
+    const withMark = (files: LoadedFile[], owned: number, mark: number | undefined) =>
+      planSync({ tree: buildDocsTree('docs', files), remote: makeRemote(many(owned)), onDelete: 'archive', archiveKey: ARCHIVE, ...(mark !== undefined ? { ownedHighWater: mark } : {}) })
+    // 3 owned now, the state remembers 6: removing 1 leaves 2 of 6.
+    expect(withMark(filesFor(3, [0]), 3, undefined).stop).toBeUndefined()
+    expect(withMark(filesFor(3, [0]), 3, 6).stop).toMatch(/Counted against the 6 pages it owned at its most/)
+    expect(withMark(filesFor(3, []), 3, 6).stop).toBeUndefined() // nothing removed: no cap
+    expect(halfCap(3, 0, 6)).toEqual({ lost: 3, of: 6 })
+    expect(halfCap(4, 2, undefined)).toEqual({ lost: 2, of: 4 })
+    expect(nextHighWater(6, 3, false)).toBe(6)
+    expect(nextHighWater(6, 8, false)).toBe(8)
+    expect(nextHighWater(6, 1, true)).toBe(1)
+    expect(nextHighWater(undefined, 4, false)).toBe(4)
   })
 
   it('does not count or remove the archive page', () => {

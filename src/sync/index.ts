@@ -102,7 +102,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   progress.phase('plan')
   const metasNote = await nameRemoteEditors(drive, remote)
   notes.push(...stateNotes(remote), ...(metasNote ? [metasNote] : []))
-  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix, maxRemovals: settings.maxRemovals })
+  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix, maxRemovals: settings.maxRemovals, ownedHighWater: remote.scanState.loaded.state?.lastFullSync?.owned })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
   if (docs.files.size === 0) notes.push(`No Markdown file was found under \`${docs.tree.rootRepoPath}\`.`)
@@ -168,7 +168,8 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
     // saved: the next run finds this run's pages by their markers and creators, as after a hard kill.
     if (!settings.dryRun && !ctx.stop?.bySignal()) {
       // After every page it describes: the state the next run starts from.
-      const saved = await saveSyncState({ wiki, docx, spaceId, rootToken, scope, remote, executed, tree: docs.tree, archiveKey: archive, allMode: !changes, clock: ctx.clock })
+      const removedOnPurpose = settings.maxRemovals !== undefined && pages.some((p) => p.status === 'archived' || p.status === 'deleted')
+      const saved = await saveSyncState({ wiki, docx, spaceId, rootToken, scope, remote, executed, tree: docs.tree, archiveKey: archive, allMode: !changes, clock: ctx.clock, removedOnPurpose })
       if (saved.note) notes.push(saved.note)
       log.debug(`sync state: ${saved.written ? 'written' : 'unchanged'}`)
     }

@@ -6,7 +6,7 @@ import type { DocxApi } from '../../feishu/docx.js'
 import type { DriveApi } from '../../feishu/drive.js'
 import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 import { type ExecuteResult, metasFailureNote } from './run.js'
-import type { Changes } from '../plan/plan.js'
+import { type Changes, nextHighWater } from '../plan/plan.js'
 import type { RemoteTree } from '../remote/scan.js'
 import { type PageState, STATE_VERSION, type StateScope, type SyncState, parseState, saveState } from '../remote/state.js'
 import type { DocsTree } from '../source/tree.js'
@@ -93,8 +93,10 @@ export interface SaveInput {
   executed: ExecuteResult
   tree: DocsTree
   archiveKey: string
-  /** An `all` run compared every page: it sets lastFullSync. */
+  /** An `all` run compared every page: it sets lastFullSync.at. */
   allMode: boolean
+  /** The run archived or deleted pages with `max-removals` set: the high-water mark is lowered to what is left. */
+  removedOnPurpose: boolean
   clock: Clock
 }
 
@@ -148,8 +150,11 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
       }
     }
     const self = remote.self ?? executed.self ?? previous?.self
-    const owned = Object.keys(pages).length
-    const lastFullSync = input.allMode ? { at: new Date(input.clock.now()).toISOString(), owned } : previous?.lastFullSync
+    const ownedAfter = Object.keys(pages).filter((k) => k !== input.archiveKey).length
+    // The mark of a state the run could not trust (stale) still counts: only max-removals lowers it.
+    const mark = nextHighWater(remote.scanState.loaded.state?.lastFullSync?.owned, ownedAfter, input.removedOnPurpose)
+    const at = input.allMode ? new Date(input.clock.now()).toISOString() : previous?.lastFullSync?.at
+    const lastFullSync = { ...(at ? { at } : {}), owned: mark }
     const existing = remote.scanState.loaded.node
     const result = await saveState(wiki, input.docx, {
       spaceId,
@@ -161,7 +166,7 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
         ...input.scope,
         ...(self ? { self } : {}),
         document,
-        ...(lastFullSync ? { lastFullSync } : {}),
+        lastFullSync,
         pages,
       }),
       same: (a, b) => withoutTime(a) === withoutTime(b),

@@ -53,8 +53,12 @@ export interface SyncState {
   self?: string
   /** The state page's own document: a copied state names another document and is not used. */
   document: string
-  /** When the last run that compared every page ended (ISO time), and how many pages it owned then. */
-  lastFullSync?: { at: string; owned: number }
+  /**
+   * When the last run that compared every page ended (ISO time; absent until one has), and the high-water mark of
+   * the pages the action owned: it rises with them and is lowered only by a run that removed pages with
+   * `max-removals` set (plan.ts nextHighWater). The removal cap counts against it.
+   */
+  lastFullSync?: { at?: string; owned: number }
   pages: Record<string, PageState>
 }
 
