@@ -1,46 +1,15 @@
-// The sync state in a run: which owned pages a targeted `changed` run lists, who edited the pages the listing
-// shows as edited (drive metas, 200 a call), what the summary says about the state, and the state saved at the
-// end of the run from what the run left each page as (state.ts holds the format and the page that stores it).
+// The sync state in a run: who edited the pages the listing shows as edited (drive metas, 200 a call), what the
+// summary says about the state, and the state saved at the end of the run from what the run left each page as
+// (state.ts holds the format and the page that stores it; which pages a targeted run lists is plan/reads.ts).
 import type { Clock } from '../../clock.js'
 import type { DocxApi } from '../../feishu/docx.js'
 import type { DriveApi } from '../../feishu/drive.js'
 import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 import { type ExecuteResult, metasFailureNote } from './run.js'
-import { type Changes, nextHighWater } from '../plan/plan.js'
+import { nextHighWater } from '../plan/plan.js'
 import type { RemoteTree } from '../remote/scan.js'
 import { type PageState, STATE_VERSION, type StateScope, type SyncState, parseState, saveState } from '../remote/state.js'
 import type { DocsTree } from '../source/tree.js'
-
-/**
- * The owned pages whose children a targeted `changed` run lists: the parents of the pages the push changed,
- * added or renamed (for same-titled siblings and the page's current edit time), and every owned page of a
- * removed file with its owned descendants (nothing foreign under them may go with them).
- */
-export function touchedKeys(state: SyncState, tree: DocsTree, changes: Changes): Set<string> {
-  const out = new Set<string>()
-  for (const path of [...changes.changed, ...changes.renames.keys()]) {
-    const key = tree.fileKeys.get(path)
-    const parentKey = key === undefined ? undefined : tree.pages.get(key)?.parentKey
-    if (parentKey !== undefined && state.pages[parentKey]) out.add(parentKey)
-  }
-  const childrenOf = new Map<string, string[]>()
-  const keyOfNode = new Map(Object.entries(state.pages).map(([k, e]) => [e.node, k]))
-  for (const [key, entry] of Object.entries(state.pages)) {
-    const parentKey = keyOfNode.get(entry.parent)
-    if (parentKey !== undefined) childrenOf.set(parentKey, [...(childrenOf.get(parentKey) ?? []), key])
-  }
-  const removedKeys = [...changes.removed, ...changes.renames.values()].filter((p) => state.pages[p])
-  // A folder whose files are all gone is removed too: its key is the folder path with a slash.
-  for (const key of Object.keys(state.pages)) if (key.endsWith('/') && !tree.pages.has(key)) removedKeys.push(key)
-  const stack = [...removedKeys]
-  while (stack.length > 0) {
-    const key = stack.pop()!
-    if (out.has(key) && !removedKeys.includes(key)) continue
-    out.add(key)
-    stack.push(...(childrenOf.get(key) ?? []).filter((k) => !out.has(k)))
-  }
-  return out
-}
 
 /**
  * Who edited the owned pages the listing shows as edited since the action's last write (one call per 200).
