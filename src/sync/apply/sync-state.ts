@@ -141,6 +141,7 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
       same: (a, b) => withoutTime(a) === withoutTime(b),
       ...(remote.scanState.loaded.topLevelBlocks !== undefined ? { previousBlocks: remote.scanState.loaded.topLevelBlocks } : {}),
       ...(remote.scanState.loaded.codeBlocks ? { previousCodeBlocks: remote.scanState.loaded.codeBlocks } : {}),
+      ...(self ? { self } : {}),
     })
     return { written: result.written }
   } catch (error) {

@@ -17,6 +17,7 @@
 // every page of its own once, as runs did before the state existed, and writes a fresh state.
 import { createHash } from 'node:crypto'
 import { type Block, BlockType } from '../../blocks/model.js'
+import { FeishuError } from '../../feishu/client.js'
 import type { DocxApi } from '../../feishu/docx.js'
 import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 
@@ -191,10 +192,12 @@ export async function saveState(
     previousBlocks?: number
     /** The existing page's code blocks that hold the state (loadState). */
     previousCodeBlocks?: string[]
+    /** The creator id of the action's nodes, when known (a page found after a lost create must be ours). */
+    self?: string
   },
 ): Promise<{ node: WikiNode; written: boolean }> {
   let node = options.existing
-  if (!node) node = await wiki.createNode(options.spaceId, options.rootToken, STATE_TITLE)
+  if (!node) node = await createStatePage(wiki, options.spaceId, options.rootToken, options.self)
   const state = options.build(node.obj_token)
   const text = serializeState(state)
   const same = options.same ?? ((a: string, b: string) => a === b)
@@ -225,4 +228,25 @@ export async function saveState(
 
 function textOf(block: Block): string {
   return (block as unknown as { code: { elements: { text_run: { content: string } }[] } }).code.elements[0]!.text_run.content
+}
+
+/**
+ * Creates the state page. Create has no idempotency token, so an answer that may have been lost (a reused
+ * connection closed under it, a timeout, a 5xx) is followed by a look at parent-node's children: a state page
+ * made by the action's identity is the one that create made; only if there is none is the create sent again.
+ * Without this, a state lost once was never saved again on a large wiki: the create after a long scan met a
+ * closed connection every time, and every run fell back to reading every page.
+ */
+async function createStatePage(wiki: WikiApi, spaceId: string, rootToken: string | undefined, self: string | undefined): Promise<WikiNode> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await wiki.createNode(spaceId, rootToken, STATE_TITLE)
+    } catch (error) {
+      if (!(error instanceof FeishuError && error.ambiguous) || attempt >= 3) throw error
+      const made = (await wiki.listChildren(spaceId, rootToken)).filter(
+        (n) => n.title === STATE_TITLE && n.obj_type === 'docx' && (!self || (n.node_creator || n.creator) === self),
+      )
+      if (made.length > 0) return made.sort((a, b) => Number(a.node_create_time ?? 0) - Number(b.node_create_time ?? 0))[0]!
+    }
+  }
 }
