@@ -251,6 +251,8 @@ describe('edits made in Feishu (on-remote-edit)', () => {
     expect(render('A')).not.toContain('Added in Feishu.')
     expect(r.run.summary).toMatch(/edited in Feishu by ou_someone_else at \d{4}-\d\d-\d\dT/)
     expect(r.calls.filter((c) => c.route === ROUTE.metasBatchQuery)).toHaveLength(1)
+    // The state page's code block is rewritten in place: one call (it was a create and a delete).
+    expect(r.calls.filter((c) => c.method !== 'GET' && c.path.includes(node(STATE_TITLE).obj_token)).map((c) => c.route)).toEqual([ROUTE.blockBatchUpdate])
     expect(new Set(r.reads)).toEqual(new Set([node(STATE_TITLE).obj_token, node('A').obj_token]))
     // Written back, it is ours again: the next run reads nothing but the state.
     const again = await run()
@@ -269,6 +271,37 @@ describe('edits made in Feishu (on-remote-edit)', () => {
     // Still reported on the next run (the state keeps the edit time of its own last write).
     const again = await run({ 'on-remote-edit': 'keep' })
     expect(again.run.summary).toContain('left as edited (on-remote-edit: keep)')
+  })
+
+  it('keep and fail: a comment alone moves the edit time but triggers no policy (one read to compare); a real edit does', async () => {
+    await setup(FILES)
+    const doc = () => node('A').obj_token
+    const comment = async (text: string) => {
+      const paragraph = blocksOf(doc()).find((b) => b.block_type === 2 && JSON.stringify(b).includes('"Alpha."'))!
+      const editTime = node('A').obj_edit_time
+      await new Promise((resolve) => setTimeout(resolve, 150)) // 3 s of emulator time: the edit time is in seconds
+      world.feishu.person.comment(doc(), paragraph.block_id, text)
+      expect(node('A').obj_edit_time, 'a comment moves obj_edit_time').not.toBe(editTime)
+    }
+    for (const policy of ['keep', 'fail']) {
+      expect((await run({ 'on-remote-edit': policy })).run.exitCode).toBe(0) // the markers say the policy
+      await comment(`A question under ${policy}`)
+      const r = await run({ 'on-remote-edit': policy })
+      expect(r.run.exitCode, r.run.stdout).toBe(0)
+      expect(r.run.summary).not.toContain('edited in Feishu')
+      expect(statusOf(r.run, 'docs/a.md')).toBe('unchanged')
+      expect(new Set(r.reads), 'the one read that compares the page with its marker').toEqual(new Set([node(STATE_TITLE).obj_token, doc()]))
+      const again = await run({ 'on-remote-edit': policy })
+      expect(again.reads, 'the new edit time was recorded: nothing to compare again').toEqual([node(STATE_TITLE).obj_token])
+    }
+    expect(world.feishu.docs.comments(doc())).toHaveLength(2)
+    // A real edit of the content does trigger it.
+    personEdits()
+    const edited = await run({ 'on-remote-edit': 'fail' })
+    expect(edited.run.exitCode).not.toBe(0)
+    expect(statusOf(edited.run, 'docs/a.md')).toBe('failed')
+    expect(edited.run.summary).toContain('left alone (on-remote-edit: fail)')
+    expect(render('A')).toContain('Added in Feishu.')
   })
 
   it('fail: the page is left alone and the step fails, naming the page', async () => {

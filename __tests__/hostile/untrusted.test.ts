@@ -230,6 +230,56 @@ describe.concurrent('a docs folder and its servers are untrusted', () => {
     })
   }, 240_000)
 
+  it('9. deletion cap cannot be ratcheted: 6 → 3 → 2 → 1 stops at 2 and at 1, counted against the 6 the state remembers; max-removals goes through and resets the mark', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 1; i <= 6; i++) files[`docs/p${i}.md`] = `# Page ${i}\n\nBody ${i}.\n`
+    await withWorld(files, async (world, parent) => {
+      const pagesLeft = () => world.feishu.nodes(world.spaceId).filter((n) => /^Page \d+$/.test(n.title) && n.parent_node_token === parent).length
+      const keepOnly = (n: number) => {
+        for (let i = n + 1; i <= 6; i++) fs.rmSync(path.join(world.workspace, 'docs', `p${i}.md`), { force: true })
+      }
+      const mark = () => {
+        const state = world.feishu.nodes(world.spaceId).find((n) => n.title === 'feishu-wiki-sync state (do not edit)')!
+        const code = world.feishu.docs.listBlocks(state.obj_token, 500).items.find((b) => b.block_type === 14) as unknown as { code: { elements: { text_run: { content: string } }[] } }
+        return (JSON.parse(code.code.elements.map((e) => e.text_run.content).join('')) as { state: { lastFullSync?: { owned: number } } }).state.lastFullSync?.owned
+      }
+      const first = await publish(world, parent, { 'on-delete': 'archive' })
+      expect(first.outputs.created, describeRun(first)).toBe('6')
+      expect(mark()).toBe(6)
+      // 6 → 3: half of the 6, not more: allowed (the rule is "more than half").
+      keepOnly(3)
+      const half = await publish(world, parent, { 'on-delete': 'archive' })
+      expect(half.outputs.archived, describeRun(half)).toBe('3')
+      expect(pagesLeft()).toBe(3)
+      expect(mark(), 'the mark stays at the most pages owned').toBe(6)
+      // 3 → 2: one of the three left, but 4 of the 6 the action owned: the ratchet stops here.
+      keepOnly(2)
+      const second = await publish(world, parent, { 'on-delete': 'archive' })
+      expect(second.summary, describeRun(second)).toContain('Stopped by the safety cap')
+      expect(second.summary).toContain('Counted against the 6 pages it owned at its most')
+      expect(second.outputs.archived).toBe('0')
+      expect(pagesLeft()).toBe(3)
+      // 2 → 1 (the next file gone too): still counted against 6.
+      keepOnly(1)
+      const third = await publish(world, parent, { 'on-delete': 'archive' })
+      expect(third.summary, describeRun(third)).toContain('Stopped by the safety cap')
+      expect(third.summary).toContain('max-removals: 2')
+      expect(pagesLeft()).toBe(3)
+      expect(mark()).toBe(6)
+      // On purpose: max-removals lets it through, and the mark becomes what is left.
+      const meant = await publish(world, parent, { 'on-delete': 'archive', 'max-removals': '2' })
+      expect(meant.outputs.archived, describeRun(meant)).toBe('2')
+      expect(pagesLeft()).toBe(1)
+      expect(mark(), 'a deliberate removal lowers the mark').toBe(1)
+      // Growing again raises it.
+      fs.writeFileSync(path.join(world.workspace, 'docs', 'p7.md'), '# Page 7\n')
+      const grow = await publish(world, parent, { 'on-delete': 'archive' })
+      expect(grow.outputs.created, describeRun(grow)).toBe('1')
+      expect(mark()).toBe(2)
+      expectNoLeaks(meant, world.secrets())
+    })
+  }, 300_000)
+
   it('1. workflow commands: a file name and a title that carry ::commands:: and ##[commands] issue none of them', async () => {
     const evilName = 'docs/a\n::error title=X::injected error\n::add-mask::Wiki\n::stop-commands::pwn\nz.md'
     const files = {

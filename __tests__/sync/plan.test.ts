@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { WikiNode } from '../../src/feishu/wiki.js'
-import { type Changes, type RemoteNode, type RemoteTree, planSync } from '../../src/sync/plan/plan.js'
+import { type Changes, type RemoteNode, type RemoteTree, halfCap, nextHighWater, planSync } from '../../src/sync/plan/plan.js'
 import { type LoadedFile, archiveKey, buildDocsTree } from '../../src/sync/source/tree.js'
 import type { OnDelete } from '../../src/settings.js'
+import { canSkipRead, contentToCompare, remoteEditVerdict } from '../../src/sync/plan/content.js'
+import { firstBlockChoice } from '../../src/sync/plan/reads.js'
 
 const ROOT = 'wikROOT'
 const ARCHIVE = archiveKey('docs')
@@ -322,9 +324,85 @@ describe('planSync: removals and the safety cap', () => {
     expect(plan([f('other.md')], many(4), 'report').stop).toBeUndefined() // report removes nothing
   })
 
+  it('counts the half cap against the high-water mark, so small runs cannot ratchet the wiki down', () => {
+    const withMark = (files: LoadedFile[], owned: number, mark: number | undefined) =>
+      planSync({ tree: buildDocsTree('docs', files), remote: makeRemote(many(owned)), onDelete: 'archive', archiveKey: ARCHIVE, ...(mark !== undefined ? { ownedHighWater: mark } : {}) })
+    // 3 owned now, the state remembers 6: removing 1 leaves 2 of 6.
+    expect(withMark(filesFor(3, [0]), 3, undefined).stop).toBeUndefined()
+    expect(withMark(filesFor(3, [0]), 3, 6).stop).toMatch(/Counted against the 6 pages it owned at its most/)
+    expect(withMark(filesFor(3, []), 3, 6).stop).toBeUndefined() // nothing removed: no cap
+    expect(halfCap(3, 0, 6)).toEqual({ lost: 3, of: 6 })
+    expect(halfCap(4, 2, undefined)).toEqual({ lost: 2, of: 4 })
+    expect(nextHighWater(6, 3, false)).toBe(6)
+    expect(nextHighWater(6, 8, false)).toBe(8)
+    expect(nextHighWater(6, 1, true)).toBe(1)
+    expect(nextHighWater(undefined, 4, false)).toBe(4)
+  })
+
   it('does not count or remove the archive page', () => {
     const p = plan(filesFor(2, []), [...many(2), { token: 'AR', title: 'Archived', key: ARCHIVE }], 'archive')
     expect(p.ownedCount).toBe(2)
     expect(p.removals).toEqual([])
+  })
+})
+
+describe('what a run reads and writes (plan/content.ts, plan/reads.ts): pure decisions', () => {
+  const changed = (p: Partial<Changes>): Changes => ({ changed: new Set(), renames: new Map(), removed: new Set(), ...p })
+  const compare = (files: LoadedFile[], specs: NodeSpec[], changes?: Changes, links: Record<string, string[]> = {}, repoLinks: Record<string, string[]> = {}) => {
+    const remote = makeRemote(specs)
+    const p = planSync({ tree: buildDocsTree('docs', files), remote, onDelete: 'archive', archiveKey: ARCHIVE, ...(changes ? { changes } : {}) })
+    return contentToCompare({
+      plan: p,
+      ...(changes ? { changes } : {}),
+      parentOf: (token) => remote.parentOf.get(token),
+      linkTargets: (key) => new Set(links[key] ?? []),
+      linkedRepoPaths: (key) => repoLinks[key] ?? [],
+    })
+  }
+  const owned = [
+    { token: 'A', title: 'a', key: 'docs/a.md' },
+    { token: 'B', title: 'b', key: 'docs/b.md' },
+    { token: 'C', title: 'c', key: 'docs/c.md' },
+  ]
+
+  it('compares every page in `all` mode, and in `changed` mode what the push touched, new pages and pages linking to a page that appears or goes', () => {
+    expect(compare([f('a.md'), f('b.md'), f('c.md')], owned)).toEqual(new Set(['docs/a.md', 'docs/b.md', 'docs/c.md']))
+    expect(compare([f('a.md'), f('b.md'), f('c.md')], owned, changed({ changed: new Set(['docs/b.md']) }))).toEqual(new Set(['docs/b.md']))
+    // d.md is new: compared; a.md links to it (its link turns from GitHub into the wiki): compared too.
+    expect(compare([f('a.md'), f('b.md'), f('c.md'), f('d.md')], owned, changed({ changed: new Set(['docs/d.md']) }), { 'docs/a.md': ['docs/d.md'] })).toEqual(
+      new Set(['docs/a.md', 'docs/d.md']),
+    )
+    // c.md was removed: b.md, which links to the file, is compared (its link now reaches GitHub's 404 or nothing).
+    expect(compare([f('a.md'), f('b.md')], owned, changed({ removed: new Set(['docs/c.md']) }), {}, { 'docs/b.md': ['docs/c.md'] })).toEqual(new Set(['docs/b.md']))
+  })
+
+  it('skips the read of a page only when the sync state vouches for it', () => {
+    const state = { node: 'A', doc: 'doc_A', parent: ROOT, title: 'a', edit: '100', source: 'fp1' }
+    const page = { created: false, state, editedSince: false, sameDocument: true, source: 'fp1' }
+    expect(canSkipRead(page)).toBe(true)
+    expect(canSkipRead({ ...page, created: true })).toBe(false)
+    expect(canSkipRead({ ...page, state: undefined })).toBe(false)
+    expect(canSkipRead({ ...page, state: { ...state, heal: true } })).toBe(false)
+    expect(canSkipRead({ ...page, editedSince: true })).toBe(false)
+    expect(canSkipRead({ ...page, sameDocument: false })).toBe(false)
+    expect(canSkipRead({ ...page, source: 'fp2' })).toBe(false)
+  })
+
+  it('on-remote-edit: only a content edit triggers keep or fail; a comment is told from it by one compare (probe)', () => {
+    expect(remoteEditVerdict('keep', { editedSince: false })).toBe('write')
+    expect(remoteEditVerdict('fail', { editedSince: true, heal: true })).toBe('write') // our own half-written page
+    expect(remoteEditVerdict('overwrite', { editedSince: true })).toBe('write')
+    expect(remoteEditVerdict('keep', { editedSince: true })).toBe('probe')
+    expect(remoteEditVerdict('keep', { editedSince: true, contentEdited: false })).toBe('write') // a comment, a resize
+    expect(remoteEditVerdict('keep', { editedSince: true, contentEdited: true })).toBe('keep')
+    expect(remoteEditVerdict('fail', { editedSince: true, contentEdited: true })).toBe('fail')
+  })
+
+  it('reads a listed page for its marker only when the state does not know it and it may be ours', () => {
+    expect(firstBlockChoice({ stateNamesIt: true, createdBySelf: true, selfKnown: true })).toBe('from-state')
+    expect(firstBlockChoice({ stateNamesIt: true, createdBySelf: false, selfKnown: true })).toBe('not-ours') // same tokens, another creator
+    expect(firstBlockChoice({ stateNamesIt: false, createdBySelf: false, selfKnown: true })).toBe('not-ours')
+    expect(firstBlockChoice({ stateNamesIt: false, createdBySelf: true, selfKnown: true })).toBe('read')
+    expect(firstBlockChoice({ stateNamesIt: false, createdBySelf: true, selfKnown: false })).toBe('read') // who we are is unknown: the marker decides
   })
 })

@@ -24,7 +24,8 @@ import type { GitHubLinkBase } from './source/links.js'
 import { type Changes, planSync } from './plan/plan.js'
 import { scanWiki } from './remote/scan.js'
 import { loadState } from './remote/state.js'
-import { nameRemoteEditors, saveSyncState, stateNotes, touchedKeys } from './apply/sync-state.js'
+import { nameRemoteEditors, saveSyncState, stateNotes } from './apply/sync-state.js'
+import { touchedKeys } from './plan/reads.js'
 import { archiveKey, pagesInOrder } from './source/tree.js'
 import { groupMessage, groupWarnings } from './warning-groups.js'
 import { type PageResult, type PublishContext, type PublishResult, countPages } from './types.js'
@@ -102,7 +103,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
   progress.phase('plan')
   const metasNote = await nameRemoteEditors(drive, remote)
   notes.push(...stateNotes(remote), ...(metasNote ? [metasNote] : []))
-  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix, maxRemovals: settings.maxRemovals })
+  const plan = planSync({ tree: docs.tree, remote, onDelete: settings.onDelete, changes, archiveKey: archive, wikiPrefix, maxRemovals: settings.maxRemovals, ownedHighWater: remote.scanState.loaded.state?.lastFullSync?.owned })
   notes.push(...plan.notes)
   if (docs.excluded > 0) notes.push(`${docs.excluded} Markdown file(s) left out by \`exclude\`.`)
   if (docs.files.size === 0) notes.push(`No Markdown file was found under \`${docs.tree.rootRepoPath}\`.`)
@@ -169,8 +170,9 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
       // listing what the run wrote (a few calls); after a cancel only if that ends before the runner's next
       // signal, with time left for the summary. Unsaved, the next run finds this run's pages as after a hard kill.
       const stoppedEarly = Boolean(ctx.stop?.signal.aborted)
+      const removedOnPurpose = settings.maxRemovals !== undefined && pages.some((p) => p.status === 'archived' || p.status === 'deleted')
       const saving = await beforeExit(ctx.stop, () =>
-        saveSyncState({ wiki, docx, spaceId, rootToken, scope, remote, executed, tree: docs.tree, archiveKey: archive, allMode: !changes, clock: ctx.clock, listTouched: !stoppedEarly }),
+        saveSyncState({ wiki, docx, spaceId, rootToken, scope, remote, executed, tree: docs.tree, archiveKey: archive, allMode: !changes, clock: ctx.clock, listTouched: !stoppedEarly, removedOnPurpose }),
       )
       if ('skipped' in saving) {
         notes.push(`The sync state was not saved (${saving.skipped}): the next run reads the pages this run wrote once, then saves it.`)

@@ -30,6 +30,7 @@ import { type RepoFiles, unresolvedLink } from '../source/link-check.js'
 import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from '../source/links.js'
 import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from '../plan/plan.js'
 import { structureOrder } from '../plan/order.js'
+import { canSkipRead, contentToCompare, remoteEditVerdict } from '../plan/content.js'
 import { WorkQueue } from '../pool.js'
 import { editedSinceState, existingFromBlocks, readFirstPage } from '../remote/scan.js'
 import type { PageState } from '../remote/state.js'
@@ -502,7 +503,7 @@ class Run {
       const converted = this.convert(p.page, result)
       const source = await this.fingerprint(p, documentId, converted)
       const known = p.existing?.state
-      if (!created && known && !known.heal && !p.existing!.editedSince && known.source === source && p.existing!.node.obj_token === documentId) {
+      if (canSkipRead({ created, state: known, editedSince: p.existing?.editedSince, sameDocument: p.existing?.node.obj_token === documentId, source })) {
         // As the action last wrote it (no edit since, per the listing), and the source gives the same page: no read.
         this.sources.set(p.key, source)
         return
@@ -535,7 +536,10 @@ class Run {
   /**
    * A page of ours edited since the action's last write (its listed edit time moved past the state's), and the
    * on-remote-edit policy: overwrite (go on, and say who edited when), keep (leave it, report it) or fail. A page
-   * the state knows but this run did not list (a targeted `changed` run) is looked up first (get_node).
+   * the state knows but this run did not list (a targeted `changed` run) is looked up first (get_node). Under keep
+   * and fail the page is read once and compared with its marker's hash first: a comment or a resize moves the
+   * edit time too but changes no content, and does not trigger the policy (plan/content.ts remoteEditVerdict).
+   * The document read for that comparison is kept for the write (existingDocument): one read either way.
    */
   private async remoteEditAllows(p: PagePlan, result: PageResult): Promise<boolean> {
     const rn = p.existing
@@ -547,6 +551,18 @@ class Run {
       rn.listed = true
       rn.editedSince = editedSinceState(rn.state, node.obj_edit_time, this.ctx.remote.scanState.loaded.node?.obj_edit_time)
     }
+    const policy = this.ctx.settings.onRemoteEdit
+    const page = { editedSince: rn.editedSince, heal: rn.state.heal }
+    let verdict = remoteEditVerdict(policy, page)
+    if (verdict === 'probe') {
+      const documentId = rn.node.obj_token
+      const existing = await this.existingDocument(p, documentId)
+      this.readForProbe.set(p.key, existing)
+      const probe = await this.syncPage(p, result, documentId, structuredClone(existing), true)
+      result.warnings = [] // reported when the page is written
+      verdict = remoteEditVerdict(policy, { ...page, contentEdited: probe.remoteEdited })
+      if (verdict === 'write') this.ctx.log.debug(`${result.path}: edited in Feishu since the last sync, but only comments or sizes: not a content edit`)
+    }
     if (!rn.editedSince || rn.state.heal) return true
     if (!rn.lastEdit) {
       const metas = await this.ctx.drive.docxMetas([rn.node.obj_token]).catch((error: unknown) => {
@@ -557,8 +573,7 @@ class Run {
       rn.lastEdit = { by: meta?.latestModifyUser, at: meta?.latestModifyTime ?? rn.node.obj_edit_time }
     }
     const who = describeEdit(rn.lastEdit, this.ctx.remote.self)
-    const policy = this.ctx.settings.onRemoteEdit
-    if (policy === 'overwrite') {
+    if (verdict === 'write') {
       // Reported only if the comparison finds a change to our content (writeContent): a comment or a resized
       // image moves the edit time too, and is left alone (src/blocks/canonical.ts).
       this.editedBy.set(p.key, who)
@@ -566,7 +581,7 @@ class Run {
     }
     result.remoteEdited = true
     this.keptAsEdited.add(p.key)
-    if (policy === 'keep') {
+    if (verdict === 'keep') {
       result.status = 'skipped'
       result.plan = 'keep'
       result.reason = [result.reason, `edited in Feishu ${who} since the last sync; left as edited (on-remote-edit: keep)`].filter(Boolean).join('; ')
@@ -575,6 +590,9 @@ class Run {
     this.fail(p.key, `edited in Feishu ${who} since the last sync; left alone (on-remote-edit: fail). Copy the edit into the source, or run once with on-remote-edit: overwrite`)
     return false
   }
+
+  /** Pages read to tell a comment from an edit (remoteEditAllows): the write uses that read. */
+  private readonly readForProbe = new Map<string, ExistingDocument>()
 
   private metasFailed = false
   /** Pages whose edit time moved (on-remote-edit: overwrite): who edited, for the report if the content changed. */
@@ -602,6 +620,8 @@ class Run {
 
   /** The page as it is: from the scan's listing when that held the whole document, else read now. */
   private async existingDocument(p: PagePlan, documentId: string) {
+    const probed = this.readForProbe.get(p.key)
+    if (probed?.documentId === documentId) return probed
     const rn = p.existing
     if (rn?.blocks && rn.node.obj_token === documentId) return existingFromBlocks(documentId, rn.node.title, rn.blocks, rn.marker)
     // One read when the first page of blocks is the whole document (most are); writes target the latest
@@ -699,42 +719,23 @@ class Run {
     return out
   }
 
-  /**
-   * Which pages get their content compared and written. `all`: every page. `changed`: pages whose file the
-   * push changed, new and renamed pages, folder lists whose children changed, and pages linking to a page
-   * that appears or disappears in this run (their link changes between GitHub and the wiki).
-   */
+  /** Which pages get their content compared and written: decided by the plan (plan/content.ts). */
   private decideContent(): Set<string> {
     const { plan, changes, docs } = this.ctx
-    const all = new Set(plan.pages.filter((p) => !p.failure).map((p) => p.key))
-    if (!changes) return all
-    const structural = new Set<string>()
-    for (const p of plan.pages) if (p.create || p.adopted || p.renamedFrom || p.retitle || p.move || p.failure) structural.add(p.key)
-    for (const r of plan.removals) structural.add(r.key)
-    const parentsLeft = new Set(plan.removals.map((r) => this.ctx.remote.parentOf.get(r.remote.node.node_token)))
-    // The folder a page moves out of lists it no more (the folder it moves into has it among its children, which
-    // are structural when renamed or moved).
-    for (const p of plan.pages) {
-      if (p.existing && (p.renamedFrom !== undefined || p.move)) parentsLeft.add(this.ctx.remote.parentOf.get(p.existing.node.node_token))
-    }
-    const out = new Set<string>()
-    for (const p of plan.pages) {
-      if (p.failure) continue
-      const file = p.page.contentFile?.repoPath
-      if (p.create || p.adopted || p.renamedFrom) out.add(p.key)
-      else if (file && (changes.changed.has(file) || [...changes.renames.keys()].includes(file))) out.add(p.key)
-      else if (!file && p.page.kind === 'folder') {
-        const indexGone = ['index.md', 'README.md', 'readme.md'].some((n) => changes.removed.has(`${p.page.repoPath}/${n}`))
-        const childChanged = p.page.children.some((k) => structural.has(k)) || parentsLeft.has(p.existing?.node.node_token)
-        if (indexGone || childChanged) out.add(p.key)
-      } else if ([...this.linkTargets(p.page)].some((k) => structural.has(k))) out.add(p.key)
-      // Removed files a page links to: in `structural` through their removal key.
-      else if ((docs.files.get(file ?? '')?.hrefs ?? []).some((h) => {
-        const t = classifyLink(h, file!, docs.tree)
-        return t.kind === 'repo' && changes.removed.has(t.repoPath)
-      })) out.add(p.key)
-    }
-    return out
+    return contentToCompare({
+      plan,
+      ...(changes ? { changes } : {}),
+      parentOf: (token) => this.ctx.remote.parentOf.get(token),
+      linkTargets: (key) => this.linkTargets(this.byKey.get(key)!.page),
+      linkedRepoPaths: (key) => {
+        const file = this.byKey.get(key)!.page.contentFile?.repoPath
+        if (!file) return []
+        return (docs.files.get(file)?.hrefs ?? []).flatMap((h) => {
+          const t = classifyLink(h, file, docs.tree)
+          return t.kind === 'repo' ? [t.repoPath] : []
+        })
+      },
+    })
   }
 
   /**

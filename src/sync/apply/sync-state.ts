@@ -1,46 +1,15 @@
-// The sync state in a run: which owned pages a targeted `changed` run lists, who edited the pages the listing
-// shows as edited (drive metas, 200 a call), what the summary says about the state, and the state saved at the
-// end of the run from what the run left each page as (state.ts holds the format and the page that stores it).
+// The sync state in a run: who edited the pages the listing shows as edited (drive metas, 200 a call), what the
+// summary says about the state, and the state saved at the end of the run from what the run left each page as
+// (state.ts holds the format and the page that stores it; which pages a targeted run lists is plan/reads.ts).
 import type { Clock } from '../../clock.js'
 import type { DocxApi } from '../../feishu/docx.js'
 import type { DriveApi } from '../../feishu/drive.js'
 import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 import { type ExecuteResult, metasFailureNote } from './run.js'
-import type { Changes } from '../plan/plan.js'
+import { nextHighWater } from '../plan/plan.js'
 import type { RemoteTree } from '../remote/scan.js'
 import { type PageState, STATE_VERSION, type StateScope, type SyncState, parseState, saveState } from '../remote/state.js'
 import type { DocsTree } from '../source/tree.js'
-
-/**
- * The owned pages whose children a targeted `changed` run lists: the parents of the pages the push changed,
- * added or renamed (for same-titled siblings and the page's current edit time), and every owned page of a
- * removed file with its owned descendants (nothing foreign under them may go with them).
- */
-export function touchedKeys(state: SyncState, tree: DocsTree, changes: Changes): Set<string> {
-  const out = new Set<string>()
-  for (const path of [...changes.changed, ...changes.renames.keys()]) {
-    const key = tree.fileKeys.get(path)
-    const parentKey = key === undefined ? undefined : tree.pages.get(key)?.parentKey
-    if (parentKey !== undefined && state.pages[parentKey]) out.add(parentKey)
-  }
-  const childrenOf = new Map<string, string[]>()
-  const keyOfNode = new Map(Object.entries(state.pages).map(([k, e]) => [e.node, k]))
-  for (const [key, entry] of Object.entries(state.pages)) {
-    const parentKey = keyOfNode.get(entry.parent)
-    if (parentKey !== undefined) childrenOf.set(parentKey, [...(childrenOf.get(parentKey) ?? []), key])
-  }
-  const removedKeys = [...changes.removed, ...changes.renames.values()].filter((p) => state.pages[p])
-  // A folder whose files are all gone is removed too: its key is the folder path with a slash.
-  for (const key of Object.keys(state.pages)) if (key.endsWith('/') && !tree.pages.has(key)) removedKeys.push(key)
-  const stack = [...removedKeys]
-  while (stack.length > 0) {
-    const key = stack.pop()!
-    if (out.has(key) && !removedKeys.includes(key)) continue
-    out.add(key)
-    stack.push(...(childrenOf.get(key) ?? []).filter((k) => !out.has(k)))
-  }
-  return out
-}
 
 /**
  * Who edited the owned pages the listing shows as edited since the action's last write (one call per 200).
@@ -93,8 +62,10 @@ export interface SaveInput {
   executed: ExecuteResult
   tree: DocsTree
   archiveKey: string
-  /** An `all` run compared every page: it sets lastFullSync. */
+  /** An `all` run compared every page: it sets lastFullSync.at. */
   allMode: boolean
+  /** The run archived or deleted pages with `max-removals` set: the high-water mark is lowered to what is left. */
+  removedOnPurpose: boolean
   clock: Clock
   /**
    * false after a stop (time budget, cancel): what the run wrote is saved without listing it again, since the
@@ -157,8 +128,11 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
       }
     }
     const self = remote.self ?? executed.self ?? previous?.self
-    const owned = Object.keys(pages).length
-    const lastFullSync = input.allMode ? { at: new Date(input.clock.now()).toISOString(), owned } : previous?.lastFullSync
+    const ownedAfter = Object.keys(pages).filter((k) => k !== input.archiveKey).length
+    // The mark of a state the run could not trust (stale) still counts: only max-removals lowers it.
+    const mark = nextHighWater(remote.scanState.loaded.state?.lastFullSync?.owned, ownedAfter, input.removedOnPurpose)
+    const at = input.allMode ? new Date(input.clock.now()).toISOString() : previous?.lastFullSync?.at
+    const lastFullSync = { ...(at ? { at } : {}), owned: mark }
     const existing = remote.scanState.loaded.node
     const result = await saveState(wiki, input.docx, {
       spaceId,
@@ -170,11 +144,13 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
         ...input.scope,
         ...(self ? { self } : {}),
         document,
-        ...(lastFullSync ? { lastFullSync } : {}),
+        lastFullSync,
         pages,
       }),
       same: (a, b) => withoutTime(a) === withoutTime(b),
       ...(remote.scanState.loaded.topLevelBlocks !== undefined ? { previousBlocks: remote.scanState.loaded.topLevelBlocks } : {}),
+      ...(remote.scanState.loaded.codeBlocks ? { previousCodeBlocks: remote.scanState.loaded.codeBlocks } : {}),
+      ...(self ? { self } : {}),
     })
     return { written: result.written }
   } catch (error) {

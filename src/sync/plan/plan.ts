@@ -14,8 +14,10 @@
 //
 // Owned pages whose source is gone follow on-delete: report, archive (moved under the "Archived" page), or
 // delete (DELETE node). A removed page whose subtree holds pages the action does not own is archived instead of
-// deleted, so nothing foreign is ever deleted. If a run would archive or delete more than half of the owned
-// pages, it stops before any write: a wrong `path` looks exactly like that.
+// deleted, so nothing foreign is ever deleted. If a run would archive or delete more than 10 pages, or leave
+// less than half of the most pages the action has owned (the sync state's high-water mark, so that several small
+// runs cannot do what one large one may not), it stops before any write: a wrong `path` looks exactly like that.
+// `max-removals` lets one run past both caps on purpose, and sets the mark to what that run leaves.
 import type { WikiNode } from '../../feishu/wiki.js'
 import type { OnDelete } from '../../settings.js'
 import type { RemoteNode, RemoteTree } from '../remote/scan.js'
@@ -81,6 +83,11 @@ export interface PlanInput {
   wikiPrefix?: string
   /** The `max-removals` input: removals this run may make past the safety caps. */
   maxRemovals?: number
+  /**
+   * The most pages the action has owned (the sync state's high-water mark, `lastFullSync.owned`). The half cap
+   * counts every page lost since then, so runs that each remove a little cannot walk the wiki down to nothing.
+   */
+  ownedHighWater?: number
 }
 
 /** Removals one run may make without `max-removals`, whatever the number of pages owned. */
@@ -298,11 +305,20 @@ export function planSync(input: PlanInput): Plan {
       `This run would ${verb} ${removing} pages, more than the ${MAX_REMOVALS_PER_RUN} one run may remove, so it stopped ` +
       `before changing anything. A wrong \`path\` input looks exactly like this. If the files really were removed, ` +
       `set \`max-removals: ${removing}\` for one run.`
-  } else if (removing > 0 && removing * 2 > ownedCount) {
-    stop =
-      `This run would ${verb} ${removing} of the ${ownedCount} pages it owns under the parent page (more than half), ` +
-      `so it stopped before changing anything. A wrong \`path\` input looks exactly like this. If the files really ` +
-      `were removed, set \`max-removals: ${removing}\` for one run, or remove the pages by hand.`
+  } else if (removing > 0) {
+    const cap = halfCap(ownedCount, removing, input.ownedHighWater)
+    if (cap.lost * 2 > cap.of) {
+      const since =
+        cap.of > ownedCount
+          ? ` Counted against the ${cap.of} pages it owned at its most (the sync state remembers them): with the ` +
+            `${cap.of - ownedCount} gone since, ${cap.lost} would be gone.`
+          : ''
+      stop =
+        `This run would ${verb} ${removing} of the ${ownedCount} pages it owns under the parent page, so more than ` +
+        `half would be gone, and it stopped before changing anything.${since} A wrong \`path\` input looks exactly ` +
+        `like this. If the files really were removed, set \`max-removals: ${removing}\` for one run, or remove the ` +
+        `pages by hand.`
+    }
   }
   if (remote.duplicates.length > 0) {
     notes.push(
@@ -310,6 +326,25 @@ export function planSync(input: PlanInput): Plan {
     )
   }
   return { pages, removals, ownedCount, stop, notes }
+}
+
+/**
+ * The half cap without a ratchet: pages lost are those this run removes plus those gone since the high-water
+ * mark (earlier runs' removals, or pages deleted by hand), counted against the mark. Without a mark (no sync
+ * state) it is this run's removals against the pages owned now.
+ */
+export function halfCap(ownedNow: number, removing: number, highWater: number | undefined): { lost: number; of: number } {
+  const of = Math.max(ownedNow, highWater ?? 0)
+  return { lost: of - ownedNow + removing, of }
+}
+
+/**
+ * The high-water mark the sync state keeps after a run: it rises with the pages owned, and only a run that
+ * removed pages with `max-removals` set (the user said so on purpose) lowers it, to what is owned after it.
+ */
+export function nextHighWater(previous: number | undefined, ownedAfter: number, removedOnPurpose: boolean): number {
+  if (removedOnPurpose || previous === undefined) return ownedAfter
+  return Math.max(previous, ownedAfter)
 }
 
 function createdByUs(node: WikiNode, ownCreators: Set<string>): boolean {

@@ -13,6 +13,7 @@ import { treeFromBlocks } from '../apply/block-diff.js'
 import { type ExistingDocument, readMarkerOnly } from '../apply/document.js'
 import { type Provenance, readMarker } from './marker.js'
 import { mapPool } from '../pool.js'
+import { firstBlockChoice } from '../plan/reads.js'
 import type { LoadedState, PageState, SyncState } from './state.js'
 
 export interface RemoteNode {
@@ -158,12 +159,13 @@ async function fullScan(options: ScanOptions, rootNodes: WikiNode[], state: Sync
       if (!isDocx(rn.node) || rn.node.node_token === stateNode) return
       const key = stateKeyOf.get(rn.node.node_token)
       const entry = key !== undefined ? state!.pages[key] : undefined
-      if (entry && entry.doc === rn.node.obj_token && createdBy(rn.node, self)) {
+      const choice = firstBlockChoice({ stateNamesIt: entry?.doc === rn.node.obj_token, createdBySelf: createdBy(rn.node, self), selfKnown: Boolean(self) })
+      if (choice === 'from-state') {
         rn.stateKey = key
         rn.state = entry
         return
       }
-      if (self && !createdBy(rn.node, self)) return // another identity's page: never read to look for a marker
+      if (choice === 'not-ours') return // another identity's page: never read to look for a marker
       try {
         reads++
         const first = await readFirstPage(docx, rn.node.obj_token)

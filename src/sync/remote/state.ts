@@ -17,6 +17,7 @@
 // every page of its own once, as runs did before the state existed, and writes a fresh state.
 import { createHash } from 'node:crypto'
 import { type Block, BlockType } from '../../blocks/model.js'
+import { FeishuError } from '../../feishu/client.js'
 import type { DocxApi } from '../../feishu/docx.js'
 import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 
@@ -59,8 +60,12 @@ export interface SyncState {
   self?: string
   /** The state page's own document: a copied state names another document and is not used. */
   document: string
-  /** When the last run that compared every page ended (ISO time), and how many pages it owned then. */
-  lastFullSync?: { at: string; owned: number }
+  /**
+   * When the last run that compared every page ended (ISO time; absent until one has), and the high-water mark of
+   * the pages the action owned: it rises with them and is lowered only by a run that removed pages with
+   * `max-removals` set (plan.ts nextHighWater). The removal cap counts against it.
+   */
+  lastFullSync?: { at?: string; owned: number }
   pages: Record<string, PageState>
 }
 
@@ -75,6 +80,8 @@ export interface LoadedState {
   text?: string
   /** How many blocks the page holds at its top level (replaced by the next write). */
   topLevelBlocks?: number
+  /** The code blocks that hold the state read, in order (rewritten in place when the new state needs as many). */
+  codeBlocks?: string[]
   /** Why the state was not used, for the summary. */
   reason?: string
 }
@@ -94,16 +101,17 @@ export async function loadState(docx: DocxApi, rootChildren: readonly WikiNode[]
   // The oldest is the action's; later ones are copies.
   const node = [...candidates].sort((a, b) => Number(a.node_create_time ?? 0) - Number(b.node_create_time ?? 0))[0]!
   let text: string
+  let codeBlocks: string[]
   let topLevelBlocks = 0
   try {
     const page = await docx.listBlocksPage(node.obj_token)
     if (page.has_more) return { status: 'corrupt', node, reason: 'the sync state page holds more blocks than a state has' }
-    text = stateText(page.items ?? [])
+    ;({ text, codeBlocks } = stateText(page.items ?? []))
     topLevelBlocks = (page.items ?? []).find((b) => b.block_type === BlockType.page)?.children?.length ?? 0
   } catch (error) {
     return { status: 'unreadable', node, reason: `the sync state page could not be read (${(error as Error).message})` }
   }
-  const found = { node, text, topLevelBlocks }
+  const found = { node, text, topLevelBlocks, codeBlocks }
   const parsed = parseState(text)
   if (!parsed.state) return { status: parsed.status, ...found, reason: parsed.reason }
   const state = parsed.state
@@ -119,15 +127,17 @@ export async function loadState(docx: DocxApi, rootChildren: readonly WikiNode[]
  * The JSON text of the state page: its code blocks, in order, up to the next intro paragraph (a write puts the
  * new state above the old one before it deletes the old one, so a write cut off half-way leaves a whole state first).
  */
-function stateText(blocks: readonly Block[]): string {
+function stateText(blocks: readonly Block[]): { text: string; codeBlocks: string[] } {
   let text = ''
   let intros = 0
+  const codeBlocks: string[] = []
   for (const b of blocks) {
     if (b.block_type === BlockType.text && ++intros > 1) break
     if (b.block_type !== BlockType.code) continue
+    codeBlocks.push(b.block_id)
     for (const e of ((b as { code?: { elements?: { text_run?: { content?: string } }[] } }).code?.elements ?? [])) text += e.text_run?.content ?? ''
   }
-  return text
+  return { text, codeBlocks }
 }
 
 export function parseState(text: string): { state?: SyncState; status: StateStatus; reason?: string } {
@@ -186,10 +196,14 @@ export async function saveState(
     same?: (a: string, b: string) => boolean
     /** Top-level blocks on the existing page (loadState counted them). */
     previousBlocks?: number
+    /** The existing page's code blocks that hold the state (loadState). */
+    previousCodeBlocks?: string[]
+    /** The creator id of the action's nodes, when known (a page found after a lost create must be ours). */
+    self?: string
   },
 ): Promise<{ node: WikiNode; written: boolean }> {
   let node = options.existing
-  if (!node) node = await wiki.createNode(options.spaceId, options.rootToken, STATE_TITLE)
+  if (!node) node = await createStatePage(wiki, options.spaceId, options.rootToken, options.self)
   const state = options.build(node.obj_token)
   const text = serializeState(state)
   const same = options.same ?? ((a: string, b: string) => a === b)
@@ -202,7 +216,43 @@ export async function saveState(
     old = (root.items ?? []).find((b) => b.block_type === BlockType.page)?.children?.length ?? 0
   }
   const blocks = stateBlocks(text)
+  const codes = options.previousCodeBlocks ?? []
+  if (options.existing && codes.length === blocks.length - 1 && old === blocks.length && codes.length <= 200) {
+    // The page is the intro and as many code blocks as the new state needs: their text is replaced in one call
+    // (one batch_update is one revision: applied whole or refused whole; were it ever cut, the checksum would
+    // not match and the next run would fall back, as with any damaged state).
+    await docx.batchUpdate(
+      node.obj_token,
+      codes.map((id, i) => ({ block_id: id, update_text_elements: { elements: [{ text_run: { content: textOf(blocks[i + 1]!) } }] } })),
+    )
+    return { node, written: true }
+  }
   for (let i = 0; i < blocks.length; i += 50) await docx.createChildren(node.obj_token, node.obj_token, blocks.slice(i, i + 50), i)
   if (old > 0) await docx.batchDelete(node.obj_token, node.obj_token, blocks.length, blocks.length + old)
   return { node, written: true }
+}
+
+function textOf(block: Block): string {
+  return (block as unknown as { code: { elements: { text_run: { content: string } }[] } }).code.elements[0]!.text_run.content
+}
+
+/**
+ * Creates the state page. Create has no idempotency token, so an answer that may have been lost (a reused
+ * connection closed under it, a timeout, a 5xx) is followed by a look at parent-node's children: a state page
+ * made by the action's identity is the one that create made; only if there is none is the create sent again.
+ * Without this, a state lost once was never saved again on a large wiki: the create after a long scan met a
+ * closed connection every time, and every run fell back to reading every page.
+ */
+async function createStatePage(wiki: WikiApi, spaceId: string, rootToken: string | undefined, self: string | undefined): Promise<WikiNode> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await wiki.createNode(spaceId, rootToken, STATE_TITLE)
+    } catch (error) {
+      if (!(error instanceof FeishuError && error.ambiguous) || attempt >= 3) throw error
+      const made = (await wiki.listChildren(spaceId, rootToken)).filter(
+        (n) => n.title === STATE_TITLE && n.obj_type === 'docx' && (!self || (n.node_creator || n.creator) === self),
+      )
+      if (made.length > 0) return made.sort((a, b) => Number(a.node_create_time ?? 0) - Number(b.node_create_time ?? 0))[0]!
+    }
+  }
 }
