@@ -1,6 +1,6 @@
 // The action in five steps: validate → rotate → persist → publish → report.
 import * as core from '@actions/core'
-import { CancelledError, watchForCancel } from './cancel.js'
+import { type Cancellation, CancelledError, watchForCancel } from './cancel.js'
 import { actionClock } from './clock.js'
 import { logSafe } from './log-text.js'
 import { maskSecret, redact } from './mask.js'
@@ -83,18 +83,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<{ cance
       }
     }
   } catch (error) {
-    // Out of time budget while reading the wiki: nothing was written, the next run starts over. Not a failure.
-    if (error instanceof CancelledError && step === 'publish' && !cancel.bySignal()) report.publishSkipped = `stopped while reading the wiki (${error.message}); nothing was written.`
-    else report.failure = { step, guidance: guidanceFor(error, step) }
-    if (report.failure) {
-      core.setFailed(redact(guidanceText(report.failure.guidance)))
-      process.exitCode = report.failure.guidance.exitCode
-    }
+    settleFailure(report, error, step, cancel)
   }
-  if (cancel.signal.aborted) report.stopped = cancel.reason()
-  // A cancelled job fails; a run that used its time budget stopped as planned, and says what is left.
-  if (report.stopped && !report.failure && cancel.bySignal()) core.setFailed(`The run was ${report.stopped}; the job summary says what was done.`)
-  else if (report.stopped && !report.failure) core.warning(`The run ${report.stopped}; the next run continues (output complete: false).`)
+  settleStop(report, cancel)
   // 5. Report: summary, outputs, annotations.
   await writeReport(report)
   if (report.stopped) core.info(`Stopped ${(cancel.sinceStop() / 1000).toFixed(1)} s after the run was ${report.stopped}.`)
@@ -113,6 +104,27 @@ const actionLog = {
   debug: (message: string) => core.debug(message),
   warning: (message: string, where?: { file: string; line?: number; column?: number }) =>
     core.warning(message, where ? { file: where.file, startLine: where.line, startColumn: where.column } : undefined),
+}
+
+/** A failed step: its guidance in the summary and the exit code. A time budget that ends the wiki's reading is no failure. */
+function settleFailure(report: RunReport, error: unknown, step: string, cancel: Cancellation): void {
+  // Out of time budget while reading the wiki: nothing was written, the next run starts over.
+  if (error instanceof CancelledError && step === 'publish' && !cancel.bySignal()) {
+    report.publishSkipped = `stopped while reading the wiki (${error.message}); nothing was written.`
+    return
+  }
+  report.failure = { step, guidance: guidanceFor(error, step) }
+  core.setFailed(redact(guidanceText(report.failure.guidance)))
+  process.exitCode = report.failure.guidance.exitCode
+}
+
+/** A cancelled job fails; a run that used its time budget stopped as planned, and says what is left. */
+function settleStop(report: RunReport, cancel: Cancellation): void {
+  if (!cancel.signal.aborted) return
+  report.stopped = cancel.reason()
+  if (report.failure) return
+  if (cancel.bySignal()) core.setFailed(`The run was ${report.stopped}; the job summary says what was done.`)
+  else core.warning(`The run ${report.stopped}; the next run continues (output complete: false).`)
 }
 
 function guidanceFor(error: unknown, step: string): GuidedError['guidance'] {
