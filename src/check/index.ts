@@ -14,7 +14,7 @@ import { type DocsSet, type SourceFile, repoStat } from '../sync/source/docs.js'
 import { type RepoFiles, unresolvedLink } from '../sync/source/link-check.js'
 import { classifyLink, deadLinkReason } from '../sync/source/links.js'
 import { type DocsTree, pagesInOrder } from '../sync/source/tree.js'
-import { hasAnchor, headingAnchors } from './anchors.js'
+import { type HeadingAnchors, hasAnchor, headingAnchors } from '../sync/source/anchors.js'
 
 export type FindingKind = 'unpublishable' | 'link' | 'anchor' | 'image' | 'title-clash' | 'conversion' | 'skipped'
 
@@ -63,7 +63,7 @@ export function checkDocs(loaded: readonly LoadedMapping[]): CheckResult {
         findings.push({ severity: 'error', kind: 'unpublishable', file: file.repoPath, line: file.errorLine ?? 1, message: `This file would fail to publish: ${file.error.replace(/\.$/, '')}.` })
         continue
       }
-      if (file.draft) findings.push(...checkFile(file, docs, loaded, repoFiles, anchorsOf))
+      if (file.converted) findings.push(...checkFile(file, docs, loaded, repoFiles, anchorsOf))
     }
     for (const skipped of docs.skipped) {
       findings.push({ severity: 'warning', kind: 'skipped', file: skipped.path, message: `Not published: ${skipped.reason}.` })
@@ -92,9 +92,9 @@ function checkFile(
   docs: DocsSet,
   loaded: readonly LoadedMapping[],
   repoFiles: CheckFiles,
-  anchorsOf: (repoPath: string) => Set<string> | undefined,
+  anchorsOf: (repoPath: string) => HeadingAnchors | undefined,
 ): Finding[] {
-  const draft = file.draft!
+  const draft = file.converted!
   const out: Finding[] = []
   const warn = (kind: FindingKind, line: number, column: number | undefined, message: string): void => {
     out.push({ severity: 'warning', kind, file: file.repoPath, line, ...(column ? { column } : {}), message })
@@ -179,12 +179,12 @@ function treeLines(tree: DocsTree): TreeLine[] {
   return pagesInOrder(tree).map((page) => ({ depth: depth(page.key), title: page.title, source: page.contentFile?.repoPath ?? page.key }))
 }
 
-function anchorCache(loaded: readonly LoadedMapping[]): (repoPath: string) => Set<string> | undefined {
-  const cache = new Map<string, Set<string> | undefined>()
+function anchorCache(loaded: readonly LoadedMapping[]): (repoPath: string) => HeadingAnchors | undefined {
+  const cache = new Map<string, HeadingAnchors | undefined>()
   return (repoPath) => {
     if (!cache.has(repoPath)) {
       const file = loaded.map(({ docs }) => docs.files.get(repoPath)).find((f) => f !== undefined)
-      cache.set(repoPath, file?.draft ? headingAnchors(file.draft) : undefined)
+      cache.set(repoPath, file?.converted ? headingAnchors(file.converted) : undefined)
     }
     return cache.get(repoPath)
   }

@@ -134,6 +134,7 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
         // Not listed after its write: '' makes the next run look at it once more (never trusts a guess).
         edit: node?.obj_edit_time ?? '',
         source: o.source,
+        ...(o.anchors ? { anchors: o.anchors } : {}),
       }
     }
     if (executed.archive) {

@@ -40,6 +40,8 @@ export interface PageState {
   source: string
   /** The last run began to write the page and failed: the next run rewrites it without calling it a person's edit. */
   heal?: true
+  /** Heading slug → block id, for the headings some #anchor link of the docs points at (written this way by links). */
+  anchors?: Record<string, string>
 }
 
 export interface SyncState {

@@ -108,7 +108,11 @@ export function siteCandidates(repoPath: string, folderOnly = false): string[] {
  * the one check for dead links: publishing warns with it, a check mode can report with it.
  */
 export function deadLinkReason(href: string, fromRepoPath: string, tree: Pick<DocsTree, 'fileKeys' | 'folderKeys' | 'rootRepoPath' | 'siteRoot'>, exists: (repoPath: string) => boolean): string | undefined {
-  const target = classifyLink(href, fromRepoPath, tree)
+  return deadTargetReason(href, classifyLink(href, fromRepoPath, tree), exists)
+}
+
+/** deadLinkReason for a link already classified. */
+export function deadTargetReason(href: string, target: LinkTarget, exists: (repoPath: string) => boolean): string | undefined {
   if (target.kind !== 'repo' || exists(target.repoPath)) return undefined
   return `link ${href} reaches nothing: there is no page, file or folder ${target.repoPath || '/'} (also tried as a site link: ${siteCandidates(target.repoPath).slice(1).join(', ') || 'none'})`
 }
@@ -146,7 +150,11 @@ export interface ResolvedLink {
 }
 
 export function resolveLink(href: string, fromRepoPath: string, ctx: LinkResolverContext): ResolvedLink {
-  const target = classifyLink(href, fromRepoPath, ctx.tree)
+  return resolveTarget(href, classifyLink(href, fromRepoPath, ctx.tree), fromRepoPath, ctx)
+}
+
+/** resolveLink for a link already classified (loadDocs classifies each link once). */
+export function resolveTarget(href: string, target: LinkTarget, fromRepoPath: string, ctx: LinkResolverContext): ResolvedLink {
   switch (target.kind) {
     case 'keep':
       return { url: href.trim() || undefined, target }
@@ -169,7 +177,7 @@ export function resolveLink(href: string, fromRepoPath: string, ctx: LinkResolve
     }
     case 'repo': {
       if (!ctx.github) return { target, warning: `link to ${target.repoPath || 'the repository root'} not kept: the repository is unknown` }
-      const dead = ctx.exists ? deadLinkReason(href, fromRepoPath, ctx.tree, ctx.exists) : undefined
+      const dead = ctx.exists ? deadTargetReason(href, target, ctx.exists) : undefined
       return { url: githubUrl(ctx.github, target.repoPath, ctx.isDirectory(target.repoPath), target.suffix), target, ...(dead ? { warning: dead } : {}) }
     }
   }
