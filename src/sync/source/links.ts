@@ -8,17 +8,18 @@
 //   extension-less path (`./b` → b.md), `.html` for `.md` (`b.html`), a folder (`./b/` → b/index.md or
 //   b/README.md), and a root-relative `/b` against the docs folder and the site's root (mdBook `src`, MkDocs
 //   `docs_dir`, VitePress' root) after the repository root.
-// - The #anchor of a link to a page is kept in the target but not in the URL: Feishu does open
-//   `<document url>#<block_id>` at that block (larksuite/cli pull request #1120), but a heading's block id exists
-//   only once the target page is written and changes whenever the heading is recreated, so the link points at the
-//   page.
+// - The #anchor of a link to a page is kept in the target, not in the URL made here: Feishu opens
+//   `<document url>#<block_id>` at that block (larksuite/cli pull request #1120), and a heading's block id is known
+//   only once its page is written, so publishing (apply/run.ts) adds it when it knows it and points at the page
+//   otherwise (docs/concepts/how-publishing-works.md, "Links to headings").
 // - Any other path inside the repository points at GitHub on the branch (never a SHA, so the link stays the
 //   same from run to run): <server>/<owner>/<repo>/blob/<branch>/<path>, `tree` for folders. #anchor and
 //   ?query are kept (GitHub renders heading anchors for Markdown).
 // - Absolute URLs (https:, mailto:, …) are kept as they are.
-// - A same-page "#anchor" points at the source file on GitHub with that anchor (wiki headings have no stable
-//   anchors of their own). A path that leaves the repository points at the source file on GitHub, with a
-//   warning. (The converter writes an unresolved href as it is, and a relative URL means nothing in Feishu.)
+// - A same-page "#anchor" is a link to a heading of its own page (publishing resolves it like the above); without
+//   a page, it points at the source file on GitHub with that anchor.
+// - A path that leaves the repository points at the source file on GitHub (the converter warned at its line).
+//   (The converter writes a relative href as it is, and a relative URL means nothing in Feishu.)
 import path from 'node:path'
 import type { DocsTree } from './tree.js'
 
