@@ -49,6 +49,8 @@ export type PendingFillable = { node: BlockNode; line: number } & FillSource
 
 export class ConvertContext {
   readonly links: LinkRef[] = []
+  /** The Markdown headings in document order, each with its block (none for the one that became the title). */
+  readonly headings: { text: string; node?: BlockNode }[] = []
   /** One per distinct relative href; located in the finished request (link-slots.ts). */
   readonly slots: LinkSlot[] = []
   private readonly slotOf = new Map<string, number>()

@@ -87,6 +87,11 @@ export interface ConversionResult {
    * fills in their URLs with fillLinks (link-slots.ts), once it knows where each leads.
    */
   slots: LinkSlot[]
+  /**
+   * The Markdown headings in document order, as GitHub sees them (its #anchors come from these), each with the
+   * temporary id of its heading block; none for the heading that became the title (it left the body).
+   */
+  headings: { text: string; blockId?: string }[]
   warnings: ConversionWarning[]
 }
 
@@ -133,6 +138,10 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
     fillables,
     links: ctx.links,
     slots: ctx.slots,
+    headings: ctx.headings.map(({ text, node }) => {
+      const blockId = node ? idOf.get(node) : undefined
+      return { text, ...(blockId !== undefined ? { blockId } : {}) }
+    }),
     warnings: warnings.list(),
   }
 }

@@ -30,6 +30,8 @@ export interface ConvertedSource {
   links: { href: string; line: number; column: number; slot?: number }[]
   /** The relative links (one per distinct href), each pointing at the text elements it produced. */
   slots: LinkSlot[]
+  /** The Markdown headings in document order, each with its heading block's temporary id (none for the title's). */
+  headings: { text: string; blockId?: string }[]
   /** Every image, with the line it is on: a local one by its repo path (absent when it leaves the repository). */
   images: { src: string; repoPath?: string; remote: boolean; line: number }[]
 }
@@ -70,6 +72,7 @@ export function convertSource(markdown: string, repoPath: string, site: SourceCo
     warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message, code: w.code, ...(w.omitted ? { omitted: w.omitted } : {}) })),
     links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column, ...(l.slot !== undefined ? { slot: l.slot } : {}) })),
     slots: result.slots,
+    headings: result.headings,
     images: result.fillables.flatMap((a) =>
       a.kind === 'diagram' ? [] : [{ src: a.src, ...(a.path !== undefined ? { repoPath: a.path } : {}), remote: a.kind === 'remote', line: a.line }],
     ),
