@@ -12,7 +12,7 @@ import { UPLOAD_ALL_MAX_BYTES } from '../feishu/media.js'
 import type { LoadedMapping } from '../mappings.js'
 import { type DocsSet, type SourceFile, repoStat } from '../sync/source/docs.js'
 import { type RepoFiles, unresolvedLink } from '../sync/source/link-check.js'
-import { classifyLink, deadLinkReason } from '../sync/source/links.js'
+import { type LinkTarget, classifyLink, deadTargetReason } from '../sync/source/links.js'
 import { type DocsTree, pagesInOrder } from '../sync/source/tree.js'
 import { type HeadingAnchors, hasAnchor, headingAnchors } from '../sync/source/anchors.js'
 
@@ -103,9 +103,10 @@ function checkFile(
   for (const w of draft.warnings) warn('conversion', w.line, w.column, w.message)
 
   for (const link of draft.links) {
-    const target = classifyAcross(link.href, file.repoPath, docs, loaded)
-    // Publishing's own words: deadLinkReason for a link to nothing, unresolvedLink for a file left out.
-    const broken = (target.kind === 'repo' ? deadLinkReason(link.href, file.repoPath, docs.tree, repoFiles.exists) : undefined) ?? unresolvedLink(link.href, target, repoFiles)
+    if (link.slot === undefined) continue // an absolute URL
+    const target = classifyAcross(file.targets[link.slot]!, link.href, file.repoPath, docs, loaded)
+    // Publishing's own words: deadTargetReason for a link to nothing, unresolvedLink for a file left out.
+    const broken = deadTargetReason(link.href, target, repoFiles.exists) ?? unresolvedLink(link.href, target, repoFiles)
     if (broken) {
       warn('link', link.line, link.column, broken)
       continue
@@ -130,9 +131,11 @@ function checkFile(
   return out
 }
 
-/** A link as the page would resolve it: a page of this mapping, else a page of another mapping, else a repo path. */
-function classifyAcross(href: string, from: string, docs: DocsSet, loaded: readonly LoadedMapping[]) {
-  const own = classifyLink(href, from, docs.tree)
+/**
+ * A link as the page would resolve it: a page of this mapping (classified once by loadDocs), else a page of another
+ * mapping, else a repo path.
+ */
+function classifyAcross(own: LinkTarget, href: string, from: string, docs: DocsSet, loaded: readonly LoadedMapping[]): LinkTarget {
   if (own.kind !== 'repo') return own
   for (const other of loaded) {
     if (other.docs === docs) continue
