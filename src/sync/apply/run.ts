@@ -496,8 +496,16 @@ class Run {
     })
   }
 
-  /** Bring the page's document in line with its filled conversion (or, in dry-run, say what would change). */
-  private syncPage(p: PagePlan, documentId: string, existing: ExistingDocument | undefined, dryRun: boolean, conversion: DocumentConversion) {
+  /**
+   * Bring the page's document in line with its conversion, links filled in (or, in dry-run, say what would
+   * change). Without `conversion` the page is filled now and its warnings go to `result`.
+   */
+  private syncPage(p: PagePlan, result: PageResult, documentId: string, existing: ExistingDocument | undefined, dryRun: boolean, conversion?: DocumentConversion) {
+    if (!conversion) {
+      const filled = this.fill(p.page)
+      result.warnings = filled.warnings
+      conversion = filled.conversion
+    }
     return syncDocument(this.ctx.docx, this.ctx.media, {
       documentId,
       existing,
@@ -529,7 +537,7 @@ class Run {
       }
       const existing = created ? undefined : await this.existingDocument(p, documentId)
       this.writeBegun.add(p.key)
-      const sync = await this.syncPage(p, documentId, existing, false, filled.conversion)
+      const sync = await this.syncPage(p, result, documentId, existing, false, filled.conversion)
       this.held.set(p.key, { urls: filled.urls, blockIds: sync.blockIds })
       this.learnAnchors(p.key, sync.blockIds)
       if (this.compareOnly.has(p.key) && sync.status !== 'unchanged') {
@@ -1084,9 +1092,7 @@ class Run {
         try {
           const documentId = p.existing!.node.obj_token
           const existing = await this.existingDocument(p, documentId)
-          const filled = this.fill(p.page)
-          result.warnings = filled.warnings
-          const sync = await this.syncPage(p, documentId, existing, true, filled.conversion)
+          const sync = await this.syncPage(p, result, documentId, existing, true)
           const content = sync.status === 'unchanged' ? undefined : 'update'
           const what = [content, structural].filter(Boolean).join(' + ')
           result.status = what ? 'skipped' : 'unchanged'
