@@ -194,6 +194,18 @@ describe('compare what we control', () => {
     }
   })
 
+  it('merged cells compare by position and span: the converter\'s merge_info against the full list Feishu reads back', () => {
+    const one = { row_span: 1, col_span: 1 }
+    const table = (mergeInfo?: object[]) => ({ block_type: 31, table: { property: { row_size: 2, column_size: 2, ...(mergeInfo ? { merge_info: mergeInfo } : {}) } } })
+    // Unmerged: none written, every cell 1×1 read back (and covered cells read 1×1 too).
+    expect(canonicalKey(table())).toBe(canonicalKey(table([one, one, one, one])))
+    const wide = canonicalKey(table([{ row_span: 1, col_span: 2 }, one, one, one]))
+    expect(wide).not.toBe(canonicalKey(table()))
+    expect(wide).not.toBe(canonicalKey(table([one, one, { row_span: 1, col_span: 2 }, one])))
+    expect(wide).not.toBe(canonicalKey(table([{ row_span: 2, col_span: 2 }, one, one, one])))
+    expect(canonicalBlock(table([{ row_span: 2, col_span: 1 }, one, one, one]))).toEqual({ block_type: 31, table: { property: { row_size: 2, column_size: 2, merges: [[0, 0, 2, 1]] } } })
+  })
+
   it('every field the converter emits is one the canonical form compares', () => {
     const sources = [RICH, ...readdirSync(HANDBOOK, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => readFileSync(join(HANDBOOK, f), 'utf8'))]
     const emitted = new Set<string>()
@@ -219,6 +231,7 @@ describe('compare what we control', () => {
       ...Object.keys(CONTROLLED.elementStyle).map((f) => `elementStyle.${f}`),
       ...Object.keys(CONTROLLED.callout).map((f) => `callout.${f}`),
       ...Object.keys(CONTROLLED.tableProperty).map((f) => `property.${f}`),
+      'property.merge_info', // compared as the table's merges (src/blocks/merges.ts)
       'table.property',
       'element.text_run',
       'element.equation',

@@ -528,7 +528,47 @@ describe('patch operations', () => {
     expectDocxError(() => store.patch(DOC, text, { rewrite: {} }), 1770001)
     expectDocxError(() => store.patch(DOC, text, {}), 1770001)
     expectDocxError(() => store.patch(DOC, text, { update_text_elements: { elements: [run('a')] }, update_text_style: { style: {}, fields: [1] } }), 1770001)
-    expectDocxError(() => store.patch(DOC, table, { merge_table_cells: { row_start_index: 0, row_end_index: 1, column_start_index: 0, column_end_index: 2 } }), 1770001)
+    expectDocxError(() => store.patch(DOC, table, { insert_grid_column: { column_index: 1 } }), 1770001)
+  })
+
+  it('merge_table_cells (end indexes exclusive) sets the spans; covered cells stay, read back 1×1, with their content', () => {
+    const store = storeWithDoc()
+    const [table] = store.createChildren(DOC, DOC, { children: [tableBlock(3, 3)] }).children.map((b) => b.block_id) as [string]
+    const spans = () => (store.getBlock(DOC, table).table as { property: { merge_info: { row_span: number; col_span: number }[] } }).property.merge_info.map((m) => `${m.row_span}${m.col_span}`)
+    const cells = store.getBlock(DOC, table).children!
+    const merge = (rs: number, re: number, cs: number, ce: number) => ({ merge_table_cells: { row_start_index: rs, row_end_index: re, column_start_index: cs, column_end_index: ce } })
+    expect(spans()).toEqual(Array(9).fill('11'))
+    store.patch(DOC, table, merge(0, 1, 0, 3)) // the first row
+    store.batchUpdate(DOC, { requests: [{ block_id: table, ...merge(1, 3, 0, 1) }] }) // rows 1-2 of column 0
+    expect(spans()).toEqual(['13', '11', '11', '21', '11', '11', '11', '11', '11'])
+    expect(store.getBlock(DOC, table).children).toEqual(cells)
+    expect(store.getBlock(DOC, cells[1]!).children).toHaveLength(1)
+    // out of range, a single cell, a range cutting through a merge, not a table
+    expectDocxError(() => store.patch(DOC, table, merge(2, 4, 1, 2)), 1770026)
+    expectDocxError(() => store.patch(DOC, table, merge(1, 1, 1, 2)), 1770026)
+    expectDocxError(() => store.patch(DOC, table, merge(1, 2, 2, 4)), 1770027)
+    expectDocxError(() => store.patch(DOC, table, merge(1, 2, 1, 2)), 1770024)
+    expectDocxError(() => store.patch(DOC, table, merge(2, 3, 0, 2)), 1770024)
+    expectDocxError(() => store.patch(DOC, cells[0]!, merge(0, 1, 0, 2)), 1770025)
+    // a range holding a whole merge absorbs it
+    store.patch(DOC, table, merge(1, 3, 0, 2))
+    expect(spans()).toEqual(['13', '11', '11', '22', '11', '11', '11', '11', '11'])
+    // unmerge names the merged cell or any cell it covers
+    store.patch(DOC, table, { unmerge_table_cells: { row_index: 2, column_index: 1 } })
+    expect(spans()).toEqual(['13', '11', '11', '11', '11', '11', '11', '11', '11'])
+    expectDocxError(() => store.patch(DOC, table, { unmerge_table_cells: { row_index: 2, column_index: 1 } }), 1770024)
+    expectDocxError(() => store.patch(DOC, table, { unmerge_table_cells: { row_index: 3, column_index: 0 } }), 1770026)
+    // several merges of one table need several calls: batch_update refuses the table twice
+    expectDocxError(() => store.batchUpdate(DOC, { requests: [{ block_id: table, ...merge(1, 2, 0, 2) }, { block_id: table, ...merge(2, 3, 0, 2) }] }), 1770001)
+  })
+
+  it('merge_info is refused on create (read-only), in children and descendant requests', () => {
+    const store = storeWithDoc()
+    const merged = tableBlock(1, 2, { merge_info: [{ row_span: 1, col_span: 2 }, { row_span: 1, col_span: 1 }] })
+    expectDocxError(() => store.createChildren(DOC, DOC, { children: [merged] }), 1770001)
+    const [first, ...rest] = descTable('t', 1, 2)
+    const withMerge = { ...first!, table: { property: { row_size: 1, column_size: 2, merge_info: [{ row_span: 1, col_span: 2 }, { row_span: 1, col_span: 1 }] } } } as Block
+    expectDocxError(() => store.createDescendants(DOC, DOC, { children_id: ['t'], descendants: [withMerge, ...rest] }), 1770001)
   })
 
   it('batch_update applies all requests or none, and refuses a block twice', () => {

@@ -287,6 +287,65 @@ describe('official SDK: docx and drive', () => {
   })
 })
 
+describe('official SDK: merged table cells', () => {
+  it('a table is created unmerged (merge_info refused on create), merged with merge_table_cells, and reads merge_info back as recorded', async () => {
+    const e = (emulator = await startFeishuEmulator({ rateLimits: false }))
+    const client = sdk(e)
+    const as = lark.withUserAccessToken(e.issueUserAccessToken())
+    const { obj_token: doc } = e.createNode(e.createSpace(), { title: 'merges' })
+    const cellIds = Array.from({ length: 6 }, (_, i) => `tmp_c${i}`)
+    const descendants = (property: Record<string, unknown>) => [
+      { block_id: 'tmp_t', block_type: 31, table: { property: { row_size: 3, column_size: 2, ...property } }, children: cellIds },
+      ...cellIds.map((id, i) => ({ block_id: id, block_type: 32, table_cell: {}, children: [`tmp_x${i}`] })),
+      ...cellIds.map((_, i) => ({ block_id: `tmp_x${i}`, block_type: 2, text: { elements: [{ text_run: { content: `cell ${i}` } }] }, children: [] })),
+    ]
+
+    // merge_info is read-only: "由于当前 merge_info 为只读属性，传入该字段会引发报错" (docx.v1.document.convert).
+    const mergeInfo = [{ row_span: 1, col_span: 2 }, ...Array.from({ length: 5 }, () => ({ row_span: 1, col_span: 1 }))]
+    const refused = await axiosError(
+      client.docx.v1.documentBlockDescendant.create({ path: { document_id: doc, block_id: doc }, data: { children_id: ['tmp_t'], descendants: descendants({ merge_info: mergeInfo }) } }, as),
+    )
+    expect([refused.status, refused.data.code]).toEqual([400, 1770001])
+    // The request schema allows the field; the emulator records the read-only violation, which this test sent on purpose.
+    expect(e.schemaViolations.map((v) => JSON.stringify(v))).toEqual([expect.stringContaining('merge_info is read-only')])
+    e.schemaViolations.length = 0
+
+    const created = await client.docx.v1.documentBlockDescendant.create({ path: { document_id: doc, block_id: doc }, data: { children_id: ['tmp_t'], descendants: descendants({}) } }, as)
+    const table = created.data!.block_id_relations!.find((r) => r.temporary_block_id === 'tmp_t')!.block_id!
+    const before = await client.docx.v1.documentBlock.get({ path: { document_id: doc, block_id: table } }, as)
+    expect(before.data?.block?.table?.property?.merge_info).toEqual(Array.from({ length: 6 }, () => ({ row_span: 1, col_span: 1 })))
+
+    // One merge per call for one table (batch_update refuses a block twice): a patch, then a batch_update.
+    await client.docx.v1.documentBlock.patch(
+      { path: { document_id: doc, block_id: table }, data: { merge_table_cells: { row_start_index: 0, row_end_index: 1, column_start_index: 0, column_end_index: 2 } } },
+      as,
+    )
+    const batch = await client.docx.v1.documentBlock.batchUpdate(
+      { path: { document_id: doc }, data: { requests: [{ block_id: table, merge_table_cells: { row_start_index: 1, row_end_index: 3, column_start_index: 1, column_end_index: 2 } }] } },
+      as,
+    )
+    const one = { row_span: 1, col_span: 1 }
+    const merged = [{ row_span: 1, col_span: 2 }, one, one, { row_span: 2, col_span: 1 }, one, one]
+    expect(batch.data?.blocks?.[0]?.table?.property?.merge_info).toEqual(merged)
+    const read = await client.docx.v1.documentBlock.list({ path: { document_id: doc }, params: { page_size: 500 } }, as)
+    const readTable = read.data!.items!.find((b) => b.block_id === table)!
+    expect(readTable.table?.property?.merge_info).toEqual(merged)
+    // The covered cells still exist, with their content (the recorded case3 table keeps its covered cells too).
+    expect(readTable.table?.cells).toHaveLength(6)
+    expect(e.docs.render(doc)).toContain('cell 1')
+
+    const overlap = await axiosError(
+      client.docx.v1.documentBlock.patch(
+        { path: { document_id: doc, block_id: table }, data: { merge_table_cells: { row_start_index: 0, row_end_index: 2, column_start_index: 0, column_end_index: 1 } } },
+        as,
+      ),
+    )
+    expect([overlap.status, overlap.data.code]).toEqual([400, 1770024])
+    const unmerged = await client.docx.v1.documentBlock.patch({ path: { document_id: doc, block_id: table }, data: { unmerge_table_cells: { row_index: 2, column_index: 1 } } }, as)
+    expect(unmerged.data?.block?.table?.property?.merge_info).toEqual([{ row_span: 1, col_span: 2 }, one, one, one, one, one])
+  })
+})
+
 describe('official SDK: board (whiteboards behind board blocks)', () => {
   const FLOW = 'flowchart TD\n  A[Start] --> B{Ready?}\n  B -->|yes| C[Ship]\n  B -->|no| A'
   const SEQUENCE = '@startuml\nAlice -> Bob: Authentication Request\nBob --> Alice: Authentication Response\n@enduml'

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import Ajv2020 from 'ajv/dist/2020.js'
 import type { Block, DescendantRequest, TextElement } from '../../src/blocks/model.js'
+import { tableMerges, withoutMergeInfo } from '../../src/blocks/merges.js'
 import { PAYLOAD_KEY, TEXT_BLOCK_TYPES } from '../../src/blocks/model.js'
 import { allowedInCallout } from '../../src/markdown/alerts.js'
 import { decodeEntities } from '../../src/markdown/html.js'
@@ -24,9 +25,15 @@ export function convert(markdown: string, options: Partial<ConvertOptions> = {})
   return convertMarkdown(markdown, { path: 'docs/page.md', ...options })
 }
 
-/** Every problem of a request: official schema errors and the stricter rules. Empty when it is valid. */
-export function requestProblems(request: DescendantRequest): string[] {
+/**
+ * Every problem of a request: official schema errors and the stricter rules. Empty when it is valid. A table's
+ * `merge_info` (the merges the converter asks for, src/blocks/merges.ts) must describe merges inside the table
+ * that do not overlap; the rest is checked as the writer sends it, without merge_info.
+ */
+export function requestProblems(converted: DescendantRequest): string[] {
   const problems: string[] = []
+  for (const block of converted.descendants) if (block.block_type === 31) problems.push(...mergeProblems(block))
+  const request = { ...converted, descendants: converted.descendants.map(withoutMergeInfo) }
   if (!validateData(request)) {
     for (const error of validateData.errors ?? []) problems.push(`schema: ${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`)
   }
@@ -46,6 +53,27 @@ export function requestProblems(request: DescendantRequest): string[] {
   for (const block of request.descendants) {
     if (!references.has(block.block_id)) problems.push(`${block.block_id} is defined but never referenced`)
     problems.push(...blockProblems(block, byId))
+  }
+  return problems
+}
+
+function mergeProblems(block: Block): string[] {
+  const property = (block.table as { property: { row_size: number; column_size: number; merge_info?: unknown[] } }).property
+  if (property.merge_info === undefined) return []
+  const { row_size: rows, column_size: columns } = property
+  if (property.merge_info.length !== rows * columns) return [`${block.block_id}: merge_info has ${property.merge_info.length} entries for ${rows * columns} cells`]
+  const merges = tableMerges(property)
+  if (merges.length === 0) return [`${block.block_id}: merge_info without a merge`]
+  const taken = new Set<number>()
+  const problems: string[] = []
+  for (const m of merges) {
+    if (m.row + m.rowSpan > rows || m.column + m.colSpan > columns) problems.push(`${block.block_id}: merge ${JSON.stringify(m)} leaves the table`)
+    for (let r = m.row; r < m.row + m.rowSpan; r++) {
+      for (let c = m.column; c < m.column + m.colSpan; c++) {
+        if (taken.has(r * columns + c)) problems.push(`${block.block_id}: merges overlap at (${r}, ${c})`)
+        taken.add(r * columns + c)
+      }
+    }
   }
   return problems
 }

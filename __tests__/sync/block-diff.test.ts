@@ -16,6 +16,9 @@ import {
   text,
 } from './block-diff-helpers.js'
 
+import { canonicalKey } from '../../src/blocks/canonical.js'
+import { mergeInfoOf } from '../../src/blocks/merges.js'
+
 const fp = () => new Fingerprints(testKeys)
 
 /** Plan old → desired, apply it to a MiniDoc holding old, and check the result equals desired. */
@@ -186,6 +189,33 @@ describe('planDiff', () => {
 
     const wider = [table([['a', 'b', 'c'], ['c', 'd', 'e']])]
     expect(roundTrip(old, wider).plan.keptBlocks).toBe(0)
+  })
+
+  it('never adds or removes rows under merged cells: such a table is replaced; its cells are still patched in place', () => {
+    const merged = (rows: string[][]) => {
+      const t = table(rows)
+      const property = (t.block.table as { property: Record<string, unknown> }).property
+      property.merge_info = mergeInfoOf(rows.length, 2, [{ row: 0, column: 0, rowSpan: 1, colSpan: 2 }])
+      return t
+    }
+    const old = [merged([['a', ''], ['c', 'd'], ['x', 'y']])]
+    const edited = reconvert(old)
+    edited[0]!.children[3]!.children[0] = text('D')
+    const first = roundTrip(old, edited)
+    expect(first.plan.structural).toEqual([])
+    expect(first.plan.patches).toHaveLength(1)
+
+    // a row added, rows removed, rows moved (same count): no row operations under the merges
+    // (with the production keys, which compare merges by position, so the merges alone do not tell the tables apart)
+    const canonical = new Fingerprints({ own: canonicalKey })
+    for (const rows of [[['a', ''], ['c', 'd'], ['n', 'm'], ['x', 'y']], [['a', ''], ['c', 'd']], [['a', ''], ['x', 'y'], ['c', 'd']]]) {
+      const plan = planDiff(MiniDoc.from(old).tree(), [merged(rows)], canonical)
+      expect(plan.structural.map((op) => op.kind)).toEqual(['insert', 'delete'])
+      expect(plan.keptBlocks).toBe(0)
+    }
+    // without merges the same changes are row operations
+    const plain = planDiff(MiniDoc.from([table([['a', ''], ['c', 'd'], ['x', 'y']])]).tree(), [table([['a', ''], ['c', 'd'], ['n', 'm'], ['x', 'y']])], canonical)
+    expect(plain.structural.map((op) => op.kind)).toEqual(['table-rows'])
   })
 
   it('keeps unchanged images, re-points a changed one, and creates new ones', () => {

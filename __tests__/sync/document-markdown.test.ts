@@ -115,4 +115,49 @@ describe('syncDocument with the Markdown converter', () => {
     expect((await sync(documentId, edited)).writes).toBe(0)
     expect(h.emu.docs.render(documentId)).toContain('| 400 | row 400 |')
   })
+
+  it('HTML tables with merged cells: created unmerged, then merged; re-synced with zero writes; a changed merged table is rewritten', async () => {
+    const wide = '<table>\n<tr><th rowspan="2">k</th><th colspan="2">v</th></tr>\n<tr><td>1</td><td>2</td></tr>\n<tr><td colspan="3">all</td></tr>\n</table>'
+    const tall = (extra: string) => `<table>\n<tr><td rowspan="2">x</td><td>a</td></tr>\n<tr><td>b</td></tr>\n${extra}</table>`
+    const page = (extra: string) => `# Merged\n\n${wide}\n\nBetween.\n\n${tall(extra)}\n`
+    const merges = (documentId: string) =>
+      h.emu.docs
+        .listBlocks(documentId, 500)
+        .items.filter((b) => b.block_type === 31)
+        .map((b) => (b.table as { property: { merge_info: { row_span: number; col_span: number }[] } }).property.merge_info.flatMap((m, i) => (m.row_span > 1 || m.col_span > 1 ? [`${i}:${m.row_span}x${m.col_span}`] : [])))
+
+    const documentId = h.newDocument('Merged')
+    const first = await sync(documentId, page(''), true)
+    expect(h.emu.schemaViolations).toEqual([]) // merge_info never sent on create
+    expect(merges(documentId)).toEqual([['0:2x1', '1:1x2', '6:1x3'], ['0:2x1']])
+    // One descendant call, then the merges: never one table twice in a batch_update, so as many calls as the
+    // first table has merges, the second table's merge riding in the first of them.
+    const batches = h.calls.filter((c) => c.endpoint === 'docx.documentBlock.batchUpdate')
+    expect([first.writes, batches.length]).toEqual([4, 3])
+    expect((await sync(documentId, page(''))).writes).toBe(0)
+
+    // A cell's text changes: patched in place, the merges stay.
+    const edited = page('').replace('>all<', '>everything<')
+    expect((await sync(documentId, edited)).writes).toBe(1)
+    expect(merges(documentId)).toEqual([['0:2x1', '1:1x2', '6:1x3'], ['0:2x1']])
+    // A row is added to a merged table: that table is written again (not grown row by row under its merges).
+    const grown = edited.replace('<td>b</td></tr>\n</table>', '<td>b</td></tr>\n<tr><td colspan="2">c</td></tr>\n</table>')
+    await sync(documentId, grown)
+    expect(merges(documentId)).toEqual([['0:2x1', '1:1x2', '6:1x3'], ['0:2x1', '4:1x2']])
+    expect(h.emu.docs.render(documentId)).toContain('| c |')
+    expect((await sync(documentId, grown)).writes).toBe(0)
+  })
+
+  it('a merged HTML table too large for one call is grown row by row first, then merged', async () => {
+    const rows = Array.from({ length: 270 }, (_, i) => (i === 260 ? '<tr><td rowspan="5">span</td><td>260</td></tr>' : `<tr>${i > 260 && i < 265 ? '' : `<td>${i}</td>`}<td>v${i}</td></tr>`))
+    const markdown = `# Tall\n\n<table>\n${rows.join('\n')}\n</table>\n`
+    expect(convertMarkdown(markdown, { path: 'docs/guide.md' }).warnings).toEqual([])
+    const documentId = h.newDocument('Tall')
+    await sync(documentId, markdown, true)
+    expect(h.calls.filter((c) => c.endpoint === 'docx.documentBlock.patch').length).toBeGreaterThan(0) // insert_table_row
+    const table = h.emu.docs.listBlocks(documentId, 500).items.find((b) => b.block_type === 31)!
+    const info = (table.table as { property: { merge_info: { row_span: number; col_span: number }[] } }).property.merge_info
+    expect(info.flatMap((m, i) => (m.row_span > 1 ? [[i, m.row_span]] : []))).toEqual([[520, 5]])
+    expect((await sync(documentId, markdown)).writes).toBe(0)
+  }, 120_000)
 })

@@ -30,13 +30,16 @@
 //   - `board` (a whiteboard): NOTHING of the payload, like an image. Which diagram it shows is compared by the
 //     content hash of the diagram's source (DiffKeys.asset); `token` is the whiteboard the server made, `align`,
 //     `width`, `height` are placement.
-//   - `table.property`: a SUBSET (row_size, column_size, header_row default false, header_column default false).
-//     `column_width` is a person's resizing; `merge_info` and `cells` are read-only.
+//   - `table.property`: a SUBSET (row_size, column_size, header_row default false, header_column default false),
+//     plus the table's merged cells (`merges`: each merge_info entry spanning more than one cell, by position;
+//     none when no cell is merged). `column_width` is a person's resizing; `cells` is read-only. The converter
+//     writes the merges it wants as `merge_info` in the read shape (merges.ts), so both sides compare alike.
 //   - `table_cell`, `quote_container`, `divider`: empty payloads; their content is their children.
 //   - children: a LIST (the tree), compared in order by the diff and by canonicalTree.
 //   - block types we never write (a sheet, a board a person added): the whole payload, so such a block never
 //     compares equal to one of ours and is replaced.
 import { fnv1a64 } from './hash.js'
+import { tableMerges } from './merges.js'
 import { type BlockContent, type BlockNode, BlockType, PAYLOAD_KEY, TEXT_BLOCK_TYPES } from './model.js'
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
@@ -116,8 +119,12 @@ function canonicalPayload(blockType: number, payload: Record<string, unknown>): 
   switch (blockType) {
     case BlockType.callout:
       return pick(payload, CONTROLLED.callout)
-    case BlockType.table:
-      return { property: pick(isRecord(payload.property) ? payload.property : {}, CONTROLLED.tableProperty) }
+    case BlockType.table: {
+      const property = pick(isRecord(payload.property) ? payload.property : {}, CONTROLLED.tableProperty)
+      const merges = tableMerges(payload.property)
+      if (merges.length > 0) property.merges = merges.map((m) => [m.row, m.column, m.rowSpan, m.colSpan])
+      return { property }
+    }
     default:
       // A known type the converter does not write (view, task, …): all of it.
       return toJson(payload) as JsonObject

@@ -46,6 +46,7 @@ export type BlockUpdate =
   | { replace_image: { token: string } }
   | { insert_table_row: { row_index: number } }
   | { delete_table_rows: { row_start_index: number; row_end_index: number } }
+  | { merge_table_cells: { row_start_index: number; row_end_index: number; column_start_index: number; column_end_index: number } }
   | Record<string, unknown>
 
 export type BatchUpdateRequest = { block_id: string } & BlockUpdate

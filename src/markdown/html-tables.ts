@@ -3,15 +3,16 @@
 // tags and stray text apply. Cell content (inline markup, links, images, line breaks, lists) goes through the
 // HTML block writer (html-blocks.ts).
 //
-// colspan/rowspan: a merged cell cannot be created. `table.property.merge_info` is read-only and rejected on
-// create ("Do not send merge_info", https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document-block/block-data-structure),
-// merging takes a separate `merge_table_cells` update after the table exists, which the writer does not do, so
-// a spanned cell's content stays in its first cell, the cells it covers are empty, and the page gets a warning.
+// colspan/rowspan: cells are laid out on the grid as browsers do, and each spanning cell becomes a merge of the
+// table (src/blocks/merges.ts: carried as `merge_info`, made with `merge_table_cells` after the table exists).
+// The content is in the merge's first cell; the cells it covers are empty. A span that runs past the table's end
+// or into a cell already taken by a span from above is shortened to fit, with a warning at its line.
 import type { Element, ElementContent, Root, RootContent } from 'hast'
 import { fromHtml } from 'hast-util-from-html'
 import { toHtml } from 'hast-util-to-html'
 import type { Node, RootContent as MdastContent } from 'mdast'
 import { toHast } from 'mdast-util-to-hast'
+import type { CellMerge } from '../blocks/merges.js'
 import { type BlockNode, BlockType } from '../blocks/model.js'
 import { containerBlock, textBlock } from './build.js'
 import type { ConvertContext } from './context.js'
@@ -19,6 +20,13 @@ import { tableFromRows } from './tables.js'
 
 /** Rows or columns one span may cover: our bound against `colspan="100000"`, far beyond real tables. */
 const MAX_SPAN = 100
+
+/**
+ * Merged cells made in one table. Each merge is one write call (batch_update takes one change per block per
+ * call), at the documented 3 writes/s per document; our bound, not Feishu's, so a generated table with a span
+ * in every row cannot cost minutes. Spans beyond it are laid out but left unmerged, with a warning.
+ */
+export const MAX_TABLE_MERGES = 50
 
 export function hasHtmlTable(html: string): boolean {
   return /<table[\s>]/i.test(html)
@@ -99,29 +107,42 @@ function tableBlocks(table: Element, source: Node, ctx: ConvertContext, otherHtm
 
   // Lay the cells out on a grid, as browsers do: a cell takes the first free column of its row.
   const grid: (Element | null)[][] = rows.map(() => [])
-  let merged = false
+  const merges: CellMerge[] = []
   rows.forEach((row, r) => {
     let column = 0
     for (const cell of row.cells) {
       while (grid[r]![column] !== undefined) column++
-      const colspan = span(cell.properties?.colSpan)
-      const rowspan = Math.min(span(cell.properties?.rowSpan), rows.length - r)
-      if (colspan > 1 || rowspan > 1) merged = true
+      const wanted = { colspan: spanOf(cell.properties?.colSpan), rowspan: spanOf(cell.properties?.rowSpan, rows.length - r) }
+      // A span may not reach past the last row, nor over a column a rowspan from above already holds.
+      let colspan = 0
+      while (colspan < wanted.colspan && grid[r]![column + colspan] === undefined) colspan++
+      const rowspan = Math.min(wanted.rowspan, rows.length - r)
+      if (colspan < wanted.colspan || rowspan < wanted.rowspan) {
+        ctx.warn(
+          'html-table-span-clamped',
+          cellSource(cell, source),
+          `An HTML table cell spans ${wanted.colspan} column(s) and ${wanted.rowspan} row(s), which ${rowspan < wanted.rowspan ? 'runs past the end of the table' : 'overlaps a cell spanning from a row above'}: ` +
+            `it is merged over ${colspan} column(s) and ${rowspan} row(s). Fix its colspan/rowspan so the table's cells do not overlap.`,
+        )
+      }
       for (let dr = 0; dr < rowspan; dr++) for (let dc = 0; dc < colspan; dc++) grid[r + dr]![column + dc] = dr === 0 && dc === 0 ? cell : null
+      if (colspan > 1 || rowspan > 1) merges.push({ row: r, column, rowSpan: rowspan, colSpan: colspan })
       column += colspan
     }
   })
-  const columns = Math.max(1, ...grid.map((row) => row.length))
-  if (merged) {
+  if (merges.length > MAX_TABLE_MERGES) {
     ctx.warn(
-      'html-table-merged-cells',
+      'html-table-merges-capped',
       source,
-      'An HTML table has merged cells (colspan/rowspan): each one is published in its first cell and the cells it spans are left empty, since Feishu creates tables without merges.',
+      `An HTML table has ${merges.length} cells with colspan/rowspan; the first ${MAX_TABLE_MERGES} are merged and the others are left unmerged ` +
+        `(their content in their first cell, the cells they span empty): each merge is one write to Feishu, which takes one change per table per call.`,
     )
+    merges.length = MAX_TABLE_MERGES
   }
+  const columns = Math.max(1, ...grid.map((row) => row.length))
   const cellRows = grid.map((row) => Array.from({ length: columns }, (_, c) => cellBlock(row[c] ?? null, otherHtml)))
   const headerRow = rows[0]!.head || rows[0]!.cells.every((cell) => cell.tagName === 'th')
-  return [...before, ...tableFromRows(cellRows, columns, headerRow, source, ctx)]
+  return [...before, ...tableFromRows(cellRows, columns, headerRow, source, ctx, merges)]
 }
 
 /** A cell holds at least one text block, and never a table (Feishu's rule, see blocks.ts). */
@@ -138,7 +159,21 @@ function elements(nodes: readonly (ElementContent | RootContent)[]): Element[] {
   return nodes.filter((node): node is Element => node.type === 'element')
 }
 
-function span(value: unknown): number {
+/**
+ * A colspan/rowspan as browsers read it: a positive integer, else 1; `rowspan="0"` runs to the last row
+ * (`toEnd`); at most MAX_SPAN.
+ */
+function spanOf(value: unknown, toEnd?: number): number {
   const n = typeof value === 'number' ? value : Number.parseInt(String(value ?? '1'), 10)
+  if (n === 0 && toEnd !== undefined) return toEnd
   return Number.isFinite(n) && n >= 1 ? Math.min(Math.floor(n), MAX_SPAN) : 1
+}
+
+/** The cell's place in the Markdown file, for a warning: the HTML's line plus the cell's line within it. */
+function cellSource(cell: Element, source: Node): Node {
+  const start = source.position?.start
+  const within = cell.position?.start.line
+  if (!start || within === undefined) return source
+  const line = start.line + within - 1
+  return { type: source.type, position: { start: { line, column: 1 }, end: { line, column: 1 } } }
 }

@@ -2,6 +2,7 @@
 // it can be created, else consecutive tables that each repeat the first row.
 import type { Node } from 'mdast'
 import { MAX_BLOCKS_PER_CALL } from '../blocks/chunk.js'
+import { type CellMerge, mergeInfoOf } from '../blocks/merges.js'
 import { type BlockNode, BlockType } from '../blocks/model.js'
 import { countBlocks } from '../blocks/tree.js'
 import { containerBlock } from './build.js'
@@ -9,9 +10,17 @@ import type { ConvertContext } from './context.js'
 
 /**
  * A table from rows of cell blocks (each row `columns` cells): one table block when it can be created, else
- * consecutive tables each starting with a copy of the first row (see splitTableRows). Also used for HTML tables.
+ * consecutive tables each starting with a copy of the first row (see splitTableRows). Also used for HTML tables,
+ * with their merged cells (`merges`, positions in `rows`), carried as `merge_info` (src/blocks/merges.ts).
  */
-export function tableFromRows(rows: BlockNode[][], columns: number, headerRow: boolean, source: Node, ctx: ConvertContext): BlockNode[] {
+export function tableFromRows(
+  rows: BlockNode[][],
+  columns: number,
+  headerRow: boolean,
+  source: Node,
+  ctx: ConvertContext,
+  merges: readonly CellMerge[] = [],
+): BlockNode[] {
   const { parts, grown } = splitTableRows(rows)
   if (parts.length > 1) {
     ctx.warn(
@@ -24,11 +33,42 @@ export function tableFromRows(rows: BlockNode[][], columns: number, headerRow: b
         `more than the ${MAX_GROWN_TABLE_ROWS} this action adds to one table.`,
     )
   }
+  let firstBody = 1
   return parts.map((part, i) => {
     const header = i === 0 ? rows[0]! : rows[0]!.map((cell) => copyBlock(cell, ctx))
     const cells = [...header, ...part].flat()
-    return containerBlock(BlockType.table, { property: { row_size: part.length + 1, column_size: columns, ...(headerRow ? { header_row: true } : {}) } }, cells)
+    const partMerges = mergesInPart(merges, firstBody, part.length)
+    firstBody += part.length
+    const property = {
+      row_size: part.length + 1,
+      column_size: columns,
+      ...(headerRow ? { header_row: true } : {}),
+      ...(partMerges.length > 0 ? { merge_info: mergeInfoOf(part.length + 1, columns, partMerges) } : {}),
+    }
+    return containerBlock(BlockType.table, { property }, cells)
   })
+}
+
+/**
+ * The merges of one part of a split table (the header row, then source rows firstBody … firstBody+bodyRows-1),
+ * in the part's rows: a merge starting in the part, cut at the part's last row (and at the header row, for a
+ * header cell merged downwards in a later part, whose next row is not the source's next row).
+ */
+function mergesInPart(merges: readonly CellMerge[], firstBody: number, bodyRows: number): CellMerge[] {
+  const out: CellMerge[] = []
+  for (const m of merges) {
+    let row: number
+    let rowSpan: number
+    if (m.row === 0) {
+      row = 0
+      rowSpan = firstBody === 1 ? Math.min(m.rowSpan, bodyRows + 1) : 1
+    } else if (m.row >= firstBody && m.row < firstBody + bodyRows) {
+      row = m.row - firstBody + 1
+      rowSpan = Math.min(m.rowSpan, firstBody + bodyRows - m.row)
+    } else continue
+    if (rowSpan > 1 || m.colSpan > 1) out.push({ row, column: m.column, rowSpan, colSpan: m.colSpan })
+  }
+  return out
 }
 
 /**

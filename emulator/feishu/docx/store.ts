@@ -108,10 +108,9 @@ function isInt(v: unknown): v is number {
 
 const TEXT_STYLE_FIELDS: Record<number, string> = { 1: 'align', 2: 'done', 3: 'folded', 4: 'language', 5: 'wrap', 6: 'background_color', 7: 'indentation_level' }
 
-const UNMODELED_OPS = new Set(['merge_table_cells', 'unmerge_table_cells', 'insert_grid_column', 'delete_grid_column',
-  'update_grid_column_width_ratio', 'replace_file', 'update_task'])
+const UNMODELED_OPS = new Set(['insert_grid_column', 'delete_grid_column', 'update_grid_column_width_ratio', 'replace_file', 'update_task'])
 const OPS = new Set(['update_text_elements', 'update_text_style', 'update_text', 'update_table_property', 'insert_table_row',
-  'insert_table_column', 'delete_table_rows', 'delete_table_columns', 'replace_image', ...UNMODELED_OPS])
+  'insert_table_column', 'delete_table_rows', 'delete_table_columns', 'merge_table_cells', 'unmerge_table_cells', 'replace_image', ...UNMODELED_OPS])
 
 export class DocumentStore {
   private readonly docs = new Map<string, Doc>()
@@ -812,6 +811,10 @@ export class DocumentStore {
         return this.opDeleteRows(doc, txn, node, arg, w)
       case 'delete_table_columns':
         return this.opDeleteColumns(doc, txn, node, arg, w)
+      case 'merge_table_cells':
+        return this.opMergeCells(doc, txn, node, arg, w)
+      case 'unmerge_table_cells':
+        return this.opUnmergeCells(doc, txn, node, arg, w)
       case 'replace_image':
         return this.opReplaceImage(doc, txn, node, arg, w)
     }
@@ -973,6 +976,53 @@ export class DocumentStore {
     const widths = Array.isArray(property.column_width) ? spliced(property.column_width as number[], s, e - s, []) : undefined
     this.setTable(doc, txn, node, { ...property, column_size: cols - (e - s), ...(widths ? { column_width: widths } : {}) }, children, merge)
     for (const id of removed) this.removeSubtree(doc, txn, id)
+  }
+
+  /** The merged regions of a table: [row, column, rowSpan, colSpan] for each entry spanning more than one cell. */
+  private mergedRegions(node: Node, cols: number): [number, number, number, number][] {
+    const out: [number, number, number, number][] = []
+    node.mergeInfo?.forEach((m, i) => {
+      if (m.row_span > 1 || m.col_span > 1) out.push([Math.floor(i / cols), i % cols, m.row_span, m.col_span])
+    })
+    return out
+  }
+
+  // merge_table_cells: "行开始索引 / 行结束索引 / 列开始索引 / 列结束索引（区间左闭右开）" (official request schema,
+  // docx.v1.documentBlock.batchUpdate). Only the spans change: the covered cells stay, with their content
+  // (GUESSES.md, "Merged cells"); they read back 1×1, as in the recorded merged table of feishu-docx case3.
+  private opMergeCells(doc: Doc, txn: Txn, node: Node, arg: Record<string, unknown>, w: string): void {
+    this.checkArgKeys(arg, ['row_start_index', 'row_end_index', 'column_start_index', 'column_end_index'], w)
+    const { rows, cols, property } = this.tableOf(node, 'merge_table_cells')
+    const { row_start_index: rs, row_end_index: re, column_start_index: cs, column_end_index: ce } = arg
+    if (!isInt(rs) || !isInt(re) || rs < 0 || re > rows || rs >= re) throw new DocxError(1770026, `row operation over range: need 0 <= row_start_index < row_end_index <= ${rows}`)
+    if (!isInt(cs) || !isInt(ce) || cs < 0 || ce > cols || cs >= ce) throw new DocxError(1770027, `column operation over range: need 0 <= column_start_index < column_end_index <= ${cols}`)
+    if (re - rs === 1 && ce - cs === 1) throw new DocxError(1770024, 'invalid operation: merge_table_cells needs a range of at least two cells')
+    const merge: MergeEntry[] = node.mergeInfo ? [...node.mergeInfo] : new Array<MergeEntry>(rows * cols).fill(UNIT_MERGE)
+    for (const [r, c, h, wd] of this.mergedRegions(node, cols)) {
+      const inside = r >= rs && r + h <= re && c >= cs && c + wd <= ce
+      const apart = r + h <= rs || r >= re || c + wd <= cs || c >= ce
+      // A merged cell inside the range joins the new merge; one that sticks out of it would make the merge
+      // non-rectangular.
+      if (!inside && !apart) throw new DocxError(1770024, `invalid operation: the range cuts through the merged cell at row ${r}, column ${c} (${h}×${wd})`)
+      if (inside) merge[r * cols + c] = UNIT_MERGE
+    }
+    merge[rs * cols + cs] = { row_span: re - rs, col_span: ce - cs }
+    this.setTable(doc, txn, node, property, undefined, merge)
+  }
+
+  // unmerge_table_cells {row_index, column_index}: "表格行索引 / 表格列索引". The cell named is the merged cell or
+  // one it covers (GUESSES.md).
+  private opUnmergeCells(doc: Doc, txn: Txn, node: Node, arg: Record<string, unknown>, w: string): void {
+    this.checkArgKeys(arg, ['row_index', 'column_index'], w)
+    const { rows, cols, property } = this.tableOf(node, 'unmerge_table_cells')
+    const { row_index: ri, column_index: ci } = arg
+    if (!isInt(ri) || ri < 0 || ri >= rows) throw new DocxError(1770026, `row operation over range: row_index must be 0..${rows - 1}`)
+    if (!isInt(ci) || ci < 0 || ci >= cols) throw new DocxError(1770027, `column operation over range: column_index must be 0..${cols - 1}`)
+    const region = this.mergedRegions(node, cols).find(([r, c, h, wd]) => ri >= r && ri < r + h && ci >= c && ci < c + wd)
+    if (!region) throw new DocxError(1770024, `invalid operation: the cell at row ${ri}, column ${ci} is not merged`)
+    const merge = [...node.mergeInfo!]
+    merge[region[0] * cols + region[1]] = UNIT_MERGE
+    this.setTable(doc, txn, node, property, undefined, merge)
   }
 
   private opReplaceImage(doc: Doc, txn: Txn, node: Node, arg: Record<string, unknown>, w: string): void {

@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto'
 import { type Block, type BlockNode, BlockType, type DescendantRequest, PAYLOAD_KEY, TEXT_BLOCK_TYPES, type TextElement } from '../../blocks/model.js'
 import { blockTree, countBlocks, preOrder, requestOf, requestToTree } from '../../blocks/tree.js'
 import { DOCX_LIMITS } from '../../blocks/limits.js'
+import { tableMerges } from '../../blocks/merges.js'
 import type { BlockUpdate } from '../../feishu/docx.js'
 import { lcsPairs, weightedPairs } from './block-lcs.js'
 
@@ -309,9 +310,15 @@ function sameTableShape(fp: Fingerprints, o: TreeNode, w: TreeNode): boolean {
   const po = tableProperty(o)
   const pw = tableProperty(w)
   if (po.column_size !== pw.column_size || pw.column_size < 1) return false
+  // Rows added or removed around merged cells would move or cut the merges: such a table is replaced.
+  if (po.row_size !== pw.row_size && (hasMerges(o) || hasMerges(w))) return false
   const table = w.block.table as Record<string, unknown>
   const resized = { ...w.block, table: { ...table, property: { ...pw, row_size: po.row_size } } }
   return fp.keys.own(resized) === fp.keys.own(o.block)
+}
+
+function hasMerges(node: TreeNode): boolean {
+  return tableMerges(tableProperty(node)).length > 0
 }
 
 /**
@@ -366,7 +373,10 @@ function tableRows(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | undefi
     j = aj + 1
   }
   if (survivors === 0) return undefined
-  if (op.deletes.length + op.inserts.length > 0) plan.structural.push(op)
+  if (op.deletes.length + op.inserts.length > 0) {
+    if (hasMerges(o) || hasMerges(w)) return undefined // see sameTableShape
+    plan.structural.push(op)
+  }
   const cost = op.deletes.length + op.inserts.length + plan.structural.length
   if (cost > Math.max(2, replaceCost(w))) return undefined
   return plan

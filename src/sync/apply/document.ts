@@ -37,6 +37,7 @@ import { createHash } from 'node:crypto'
 import { canonicalKey } from '../../blocks/canonical.js'
 import { planDescendantWrites } from '../../blocks/chunk.js'
 import { DOCX_LIMITS } from '../../blocks/limits.js'
+import { mergeRequest, tableMerges, withoutMergeInfo } from '../../blocks/merges.js'
 import { type Block, BlockType, type DescendantRequest, type TablePayload, type TextElement } from '../../blocks/model.js'
 import { FeishuError } from '../../feishu/client.js'
 import { type BatchUpdateRequest, type BlockUpdate, type DocxApi } from '../../feishu/docx.js'
@@ -347,13 +348,14 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
     // The marker's final text: hash of the body now written, the fill table and the refused diagrams.
     const final: Provenance = { ...input.provenance, contentHash, images, ...refusedTable({ ...diagrams.carried, ...writer.refused }) }
     const markerNow = markerTextNode ? markerBefore : markerWouldBe
+    let markerUpdate: BatchUpdateRequest | undefined
     if (keys.own(markerTextBlock(final)) !== markerNow) {
       const markerId = markerTextNode?.block.block_id ?? writer.realId(MARKER_TEXT_ID) ?? (await findMarkerText(docx, documentId))
-      if (markerId) requests.push({ block_id: markerId, update_text_elements: { elements: markerElements(final) } })
+      if (markerId) markerUpdate = { block_id: markerId, update_text_elements: { elements: markerElements(final) } }
     }
-    for (let i = 0; i < requests.length; i += DOCX_LIMITS.batchUpdate) {
-      await writer.batchUpdate(requests.slice(i, i + DOCX_LIMITS.batchUpdate))
-    }
+    // The new tables' merges ride in the same calls; the marker goes in the last one, so it never claims a body
+    // that a failed call left unwritten.
+    for (const batch of updateBatches([...requests, ...writer.merges], markerUpdate)) await writer.batchUpdate(batch)
   } catch (error) {
     throw writer.fail(error)
   }
@@ -366,6 +368,29 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
     blockIds: new Map([...plan.pairs, ...writer.kept, ...[...writer.created].map(([temp, c]): [string, string] => [temp, c.realId])]),
     ...(failed.size > 0 || writer.retryLater ? { incomplete: true } : {}),
   }
+}
+
+/**
+ * batch_update calls for these requests: at most DOCX_LIMITS.batchUpdate each, and never one block twice in a
+ * call ("不支持在一次批量更新中，对同一个块进行多次更新",
+ * https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/document-block/batch_update), which a table with
+ * several merges needs: each request goes in the first call that can take it. `last` goes in the last call.
+ */
+function updateBatches(requests: readonly BatchUpdateRequest[], last?: BatchUpdateRequest): BatchUpdateRequest[][] {
+  const batches: { requests: BatchUpdateRequest[]; blocks: Set<string> }[] = []
+  const fits = (batch: (typeof batches)[number], request: BatchUpdateRequest) =>
+    batch.requests.length < DOCX_LIMITS.batchUpdate && !batch.blocks.has(request.block_id)
+  const add = (batch: (typeof batches)[number] | undefined, request: BatchUpdateRequest) => {
+    if (!batch) batches.push((batch = { requests: [], blocks: new Set() }))
+    batch.requests.push(request)
+    batch.blocks.add(request.block_id)
+  }
+  for (const request of requests) add(batches.find((batch) => fits(batch, request)), request)
+  if (last) {
+    const final = batches.at(-1)
+    add(final && fits(final, last) ? final : undefined, last)
+  }
+  return batches.map((batch) => batch.requests)
 }
 
 function markerTextBlock(p: Provenance): Block {
@@ -551,6 +576,8 @@ class Writer {
   readonly kept = new Map<string, string>()
   /** Updates found while writing (new table cells' text) that ride in the final batch_update. */
   readonly pending: BatchUpdateRequest[] = []
+  /** merge_table_cells for the tables this run created (src/blocks/merges.ts), sent after every structural write. */
+  readonly merges: BatchUpdateRequest[] = []
 
   /** Whiteboards drawn in this run: whiteboard id → hash of the diagram it shows. */
   readonly drawn = new Map<string, string>()
@@ -604,7 +631,8 @@ class Writer {
       if (step.kind === 'descendant') {
         const parent = step.parent === undefined ? parentId : this.realId(step.parent)
         if (!parent) throw new Error(`no block id came back for ${step.parent}`)
-        await this.createDescendants(parent, step.request, byId)
+        // A table is created unmerged (merge_info is read-only); its merges are made once all its rows exist.
+        await this.createDescendants(parent, { ...step.request, descendants: step.request.descendants.map(withoutMergeInfo) }, byId)
         continue
       }
       // Large tables (https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/docx-overview): the planner
@@ -615,6 +643,13 @@ class Writer {
       const cols = (table.block.table as TablePayload).property.column_size
       const rows = step.rows.map(({ rowIndex }) => ({ row: rowIndex, cells: table.children.slice(rowIndex * cols, (rowIndex + 1) * cols) }))
       await this.addRows(tableId, cols, rows)
+    }
+    for (const node of walkTree(nodes)) {
+      if (node.block.block_type !== BlockType.table) continue
+      const tableId = this.realId(node.block.block_id)
+      const merges = tableMerges((node.block.table as TablePayload).property)
+      if (merges.length > 0 && !tableId) throw new Error(`no block id came back for ${node.block.block_id}`)
+      for (const merge of merges) this.merges.push({ block_id: tableId!, ...mergeRequest(merge) })
     }
   }
 
