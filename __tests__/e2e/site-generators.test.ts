@@ -124,11 +124,10 @@ describe('site generators’ syntax (runs of the bundled action)', () => {
       ['Introduction', 'guide', 'Guide'], // ./guide/
       ['Introduction', '中文文档', '中文文档'], // /zh/
       ['Getting Started', '`Hello, world!`', 'Hello, World!'], // ./ch01-02-hello-world
-      ['Installation', 'Hello, World!', 'Hello, World!'], // ch01-02-hello-world.html#anatomy
+      ['Installation', 'Hello, World!', 'Hello, World!'], // ch01-02-hello-world.html#anatomy: no such heading, the page
       ['Hello, World!', 'installation', 'Installation'], // /ch01-01-installation
       ['Guide', 'Configuration', 'Configuration reference'], // ./config
       ['Guide', 'Deploying', 'Deploying'], // /guide/deploy.html
-      ['Guide', 'the config page', 'Configuration reference'], // config.md#defaults
       ['Guide', 'advanced topics', 'Advanced topics'], // ./advanced/
       ['Configuration reference', 'the guide', 'Guide'], // /guide/
       ['Deploying', 'Configuration', 'Configuration reference'], // config.html
@@ -138,7 +137,12 @@ describe('site generators’ syntax (runs of the bundled action)', () => {
       ['配置参考', '中文文档', '中文文档'], // /zh/index.html
     ]
     for (const [page, text, target] of links) expect(render(page)).toContain(`[${text}](${wiki(target)})`)
-    expect(first.stdout).toContain('::warning file=docs/src/ch01-01-installation.md,line=25,col=75::docs/src/ch01-01-installation.md: link ch01-03-hello-cargo.md reaches nothing')
+    // A link to a heading opens the heading's block.
+    const defaults = (world.feishu.docs.listBlocks(node('Configuration reference').obj_token, 500).items ?? []).find((b) => b.block_type === 4 && JSON.stringify(b).includes('"content":"Defaults"'))
+    expect(render('Guide')).toContain(`[the config page](${wiki('Configuration reference')}#${defaults!.block_id})`)
+    // One annotation for both link warnings of the line (grouped by kind and file); every warning in the log.
+    expect(first.stdout).toContain('::warning file=docs/src/ch01-01-installation.md,line=25,col=7::docs/src/ch01-01-installation.md: Link ch01-02-hello-world.html#anatomy: no heading')
+    expect(first.stdout).toContain('docs/src/ch01-01-installation.md:25: link ch01-03-hello-cargo.md reaches nothing')
 
     // No equation from the false-positive corpus or the prices in the tree; true math still is.
     const equations = world.feishu.nodes(world.spaceId).flatMap((n) =>
@@ -163,7 +167,7 @@ describe('site generators’ syntax (runs of the bundled action)', () => {
     // Warnings: one annotation per kind per file, and the full grouped list collapsed in the summary.
     const annotations = first.stdout.split('\n').filter((line) => line.startsWith('::warning'))
     expect(annotations).toHaveLength(5)
-    expect(first.summary).toContain('<details><summary>5 warnings in 5 groups (by file and kind)</summary>')
+    expect(first.summary).toContain('<details><summary>6 warnings in 5 groups (by file and kind)</summary>')
 
     const { writes } = await run()
     expect(writes).toEqual([])

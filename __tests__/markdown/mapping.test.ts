@@ -1,7 +1,7 @@
 // One test group per row of the Markdown → Feishu mapping table, each with concrete expected blocks. Every
 // request produced here also passes the official schema and the stricter rules (helpers.requestProblems).
 import { describe, expect, it } from 'vitest'
-import type { ConversionResult, ConvertOptions } from '../../src/markdown/index.js'
+import { type ConversionResult, fillLinks } from '../../src/markdown/index.js'
 import { codeLanguage } from '../../src/markdown/code-languages.js'
 import { convert, EMPTY, requestProblems, run, type Shape, shape } from './helpers.js'
 
@@ -13,8 +13,8 @@ function blocks(markdown: string, path?: string): Shape[] {
   return shape(checked(markdown, path).blocks)
 }
 
-function checked(markdown: string, path?: string, resolveLink?: ConvertOptions['resolveLink']): ConversionResult {
-  const result = convert(markdown, { ...(path ? { path } : {}), ...(resolveLink ? { resolveLink } : {}) })
+function checked(markdown: string, path?: string): ConversionResult {
+  const result = convert(markdown, { ...(path ? { path } : {}) })
   expect(requestProblems(result.blocks)).toEqual([])
   return result
 }
@@ -119,31 +119,32 @@ describe('links and autolinks', () => {
     ])
   })
 
-  it('every link is reported with its kind and resolved repo path, and goes through resolveLink', () => {
-    const seen: unknown[] = []
-    const result = checked('[a](../other.md#part) [b](./img/x.png) [c](#local) [d](https://e.com) [e](/root.md) [f][ref]\n\n[ref]: sub/page.markdown', 'docs/guide/page.md', (link) => {
-      seen.push(link)
-      return link.path?.endsWith('.md') ? `https://wiki/${link.path}` : undefined
-    })
-    expect(seen).toEqual([
+  it('every link is reported with its kind and resolved repo path; each relative one gets a slot that fillLinks fills', () => {
+    const result = checked('[a](../other.md#part) [b](./img/x.png) [c](#local) [d](https://e.com) [e](/root.md) [f][ref]\n\n[ref]: sub/page.markdown', 'docs/guide/page.md')
+    expect(result.slots.map(({ href, path, anchor }) => ({ href, ...(path ? { path } : {}), ...(anchor ? { anchor } : {}) }))).toEqual([
       { href: '../other.md#part', path: 'docs/other.md', anchor: 'part' },
       { href: './img/x.png', path: 'docs/guide/img/x.png' },
       { href: '#local', path: 'docs/guide/page.md', anchor: 'local' },
-      { href: 'https://e.com' },
       { href: '/root.md', path: 'root.md' },
       { href: 'sub/page.markdown', path: 'docs/guide/sub/page.markdown' },
     ])
-    expect(result.links.map(({ href, kind, line, column }) => [href, kind, line, column])).toEqual([
-      ['../other.md#part', 'markdown-file', 1, 1],
-      ['./img/x.png', 'repo-file', 1, 23],
-      ['#local', 'anchor', 1, 40],
-      ['https://e.com', 'external', 1, 52],
-      ['/root.md', 'markdown-file', 1, 71],
-      ['sub/page.markdown', 'markdown-file', 1, 85],
+    expect(result.links.map(({ href, kind, line, column, slot }) => [href, kind, line, column, slot])).toEqual([
+      ['../other.md#part', 'markdown-file', 1, 1, 0],
+      ['./img/x.png', 'repo-file', 1, 23, 1],
+      ['#local', 'anchor', 1, 40, 2],
+      ['https://e.com', 'external', 1, 52, undefined],
+      ['/root.md', 'markdown-file', 1, 71, 3],
+      ['sub/page.markdown', 'markdown-file', 1, 85, 4],
     ])
-    const urls = shape(result.blocks)[0]!.p as { elements: { text_run: { text_element_style?: { link?: { url: string } } } }[] }
-    const links = urls.elements.flatMap((element) => element.text_run.text_element_style?.link?.url ?? [])
-    expect(links.map(decodeURIComponent)).toEqual(['https://wiki/docs/other.md', './img/x.png', 'https://wiki/docs/guide/page.md', 'https://e.com', 'https://wiki/root.md', 'sub/page.markdown'])
+    const linksOf = (request: ConversionResult['blocks']) => {
+      const body = shape(request)[0]!.p as { elements: { text_run: { text_element_style?: { link?: { url: string } } } }[] }
+      return body.elements.flatMap((element) => element.text_run.text_element_style?.link?.url ?? []).map(decodeURIComponent)
+    }
+    // Unfilled, a relative link is written as written.
+    expect(linksOf(result.blocks)).toEqual(['../other.md#part', './img/x.png', '#local', 'https://e.com', '/root.md', 'sub/page.markdown'])
+    const filled = fillLinks(result.blocks, result.slots, (slot) => (slot.path?.endsWith('.md') ? `https://wiki/${slot.path}` : undefined))
+    expect(linksOf(filled)).toEqual(['https://wiki/docs/other.md', './img/x.png', 'https://wiki/docs/guide/page.md', 'https://e.com', 'https://wiki/root.md', 'sub/page.markdown'])
+    expect(linksOf(result.blocks)[0]).toBe('../other.md#part') // the conversion itself is left as it was
   })
 
   it('a link above the repository root is reported with a warning', () => {

@@ -169,3 +169,15 @@ export async function startPublishWorld(
 export function statuses(result: PublishResult): Record<string, string> {
   return Object.fromEntries(result.pages.map((p) => [p.path, p.status]))
 }
+
+/** The block id of the heading with this text in a document of the emulator (throws when there is none). */
+export function headingBlockId(emu: FeishuEmulator, documentId: string, text: string): string {
+  const blocks = emu.docs.listBlocks(documentId, 500).items ?? []
+  const heading = blocks.find((b) => {
+    if (b.block_type < 3 || b.block_type > 11) return false
+    const payload = (b as unknown as Record<string, { elements?: { text_run?: { content: string } }[] }>)[`heading${b.block_type - 2}`]
+    return (payload?.elements ?? []).map((e) => e.text_run?.content ?? '').join('') === text
+  })
+  if (!heading) throw new Error(`no heading "${text}" in ${documentId}`)
+  return heading.block_id
+}

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ROUTE } from '../../emulator/feishu/index.js'
-import { type PublishWorld, REPO, startPublishWorld, statuses } from './publish-helpers.js'
+import { type PublishWorld, REPO, headingBlockId, startPublishWorld, statuses } from './publish-helpers.js'
 import { STATE_TITLE } from '../../src/sync/remote/state.js'
 
 let world: PublishWorld | undefined
@@ -60,9 +60,10 @@ describe('publishDocs: first publish of a nested docs tree', () => {
     expect(home).toMatch(/\[image [A-Za-z0-9]+\]/)
     expect(world.emu.uploads()).toHaveLength(1)
 
-    // An anchor is dropped for a wiki link.
+    // A link to a heading points at the heading's block (Feishu opens `<page>#<block_id>` there).
     const started = world.emu.docs.render(world.node('Getting started').obj_token)
-    expect(started).toContain(`[installation guide](${wikiUrl(world.node('Install').node_token)})`)
+    const linux = headingBlockId(world.emu, world.node('Install').obj_token, 'Linux')
+    expect(started).toContain(`[installation guide](${wikiUrl(world.node('Install').node_token)}#${linux})`)
     // A folder without index.md lists its pages.
     const api = world.emu.docs.render(world.node('api').obj_token)
     expect(api).toContain(`- [Endpoints](${wikiUrl(world.node('Endpoints').node_token)})`)

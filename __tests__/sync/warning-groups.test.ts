@@ -17,7 +17,7 @@ const page = (path: string, warnings: PageResult['warnings']): PageResult => ({ 
 describe('warning groups', () => {
   it('425 stripped tags in one file are one group with the count and the first line, next to the other files', () => {
     const markdown = `# T\n\n${'<Listing>x</Listing>\n\n'.repeat(425)}[dead](./nowhere.md)\n`
-    const converted = convertSource(markdown, 'book/ch01.md', () => undefined)
+    const converted = convertSource(markdown, 'book/ch01.md')
     const pages = [page('book/ch01.md', [...converted.warnings, { line: 852, column: 1, message: 'link ./nowhere.md reaches nothing', code: 'link' }]), page('book/ch02.md', [{ line: 3, column: 1, message: 'x', code: 'code-language-unknown' }])]
     const groups = groupWarnings(pages)
     expect(groups.map((g) => [g.file, g.code, g.count, g.first.line])).toEqual([

@@ -12,9 +12,9 @@ import { UPLOAD_ALL_MAX_BYTES } from '../feishu/media.js'
 import type { LoadedMapping } from '../mappings.js'
 import { type DocsSet, type SourceFile, repoStat } from '../sync/source/docs.js'
 import { type RepoFiles, unresolvedLink } from '../sync/source/link-check.js'
-import { classifyLink, deadLinkReason } from '../sync/source/links.js'
+import { type LinkTarget, classifyLink, deadTargetReason } from '../sync/source/links.js'
 import { type DocsTree, pagesInOrder } from '../sync/source/tree.js'
-import { hasAnchor, headingAnchors } from './anchors.js'
+import { type HeadingAnchors, hasAnchor, headingAnchors } from '../sync/source/anchors.js'
 
 export type FindingKind = 'unpublishable' | 'link' | 'anchor' | 'image' | 'title-clash' | 'conversion' | 'skipped'
 
@@ -63,7 +63,7 @@ export function checkDocs(loaded: readonly LoadedMapping[]): CheckResult {
         findings.push({ severity: 'error', kind: 'unpublishable', file: file.repoPath, line: file.errorLine ?? 1, message: `This file would fail to publish: ${file.error.replace(/\.$/, '')}.` })
         continue
       }
-      if (file.draft) findings.push(...checkFile(file, docs, loaded, repoFiles, anchorsOf))
+      if (file.converted) findings.push(...checkFile(file, docs, loaded, repoFiles, anchorsOf))
     }
     for (const skipped of docs.skipped) {
       findings.push({ severity: 'warning', kind: 'skipped', file: skipped.path, message: `Not published: ${skipped.reason}.` })
@@ -92,9 +92,9 @@ function checkFile(
   docs: DocsSet,
   loaded: readonly LoadedMapping[],
   repoFiles: CheckFiles,
-  anchorsOf: (repoPath: string) => Set<string> | undefined,
+  anchorsOf: (repoPath: string) => HeadingAnchors | undefined,
 ): Finding[] {
-  const draft = file.draft!
+  const draft = file.converted!
   const out: Finding[] = []
   const warn = (kind: FindingKind, line: number, column: number | undefined, message: string): void => {
     out.push({ severity: 'warning', kind, file: file.repoPath, line, ...(column ? { column } : {}), message })
@@ -103,9 +103,10 @@ function checkFile(
   for (const w of draft.warnings) warn('conversion', w.line, w.column, w.message)
 
   for (const link of draft.links) {
-    const target = classifyAcross(link.href, file.repoPath, docs, loaded)
-    // Publishing's own words: deadLinkReason for a link to nothing, unresolvedLink for a file left out.
-    const broken = (target.kind === 'repo' ? deadLinkReason(link.href, file.repoPath, docs.tree, repoFiles.exists) : undefined) ?? unresolvedLink(link.href, target, repoFiles)
+    if (link.slot === undefined) continue // an absolute URL
+    const target = classifyAcross(file.targets[link.slot]!, link.href, file.repoPath, docs, loaded)
+    // Publishing's own words: deadTargetReason for a link to nothing, unresolvedLink for a file left out.
+    const broken = deadTargetReason(link.href, target, repoFiles.exists) ?? unresolvedLink(link.href, target, repoFiles)
     if (broken) {
       warn('link', link.line, link.column, broken)
       continue
@@ -130,9 +131,11 @@ function checkFile(
   return out
 }
 
-/** A link as the page would resolve it: a page of this mapping, else a page of another mapping, else a repo path. */
-function classifyAcross(href: string, from: string, docs: DocsSet, loaded: readonly LoadedMapping[]) {
-  const own = classifyLink(href, from, docs.tree)
+/**
+ * A link as the page would resolve it: a page of this mapping (classified once by loadDocs), else a page of another
+ * mapping, else a repo path.
+ */
+function classifyAcross(own: LinkTarget, href: string, from: string, docs: DocsSet, loaded: readonly LoadedMapping[]): LinkTarget {
   if (own.kind !== 'repo') return own
   for (const other of loaded) {
     if (other.docs === docs) continue
@@ -179,12 +182,12 @@ function treeLines(tree: DocsTree): TreeLine[] {
   return pagesInOrder(tree).map((page) => ({ depth: depth(page.key), title: page.title, source: page.contentFile?.repoPath ?? page.key }))
 }
 
-function anchorCache(loaded: readonly LoadedMapping[]): (repoPath: string) => Set<string> | undefined {
-  const cache = new Map<string, Set<string> | undefined>()
+function anchorCache(loaded: readonly LoadedMapping[]): (repoPath: string) => HeadingAnchors | undefined {
+  const cache = new Map<string, HeadingAnchors | undefined>()
   return (repoPath) => {
     if (!cache.has(repoPath)) {
       const file = loaded.map(({ docs }) => docs.files.get(repoPath)).find((f) => f !== undefined)
-      cache.set(repoPath, file?.draft ? headingAnchors(file.draft) : undefined)
+      cache.set(repoPath, file?.converted ? headingAnchors(file.converted) : undefined)
     }
     return cache.get(repoPath)
   }

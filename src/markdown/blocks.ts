@@ -86,8 +86,13 @@ function warnSiteSyntax(paragraph: Paragraph, ctx: ConvertContext): void {
 
 function headingBlocks(heading: Heading, ctx: ConvertContext): BlockNode[] {
   const { elements, rest } = leadingText(convertInline(heading.children, ctx), ctx)
-  if (heading === ctx.titleHeading) return rest.filter((node) => node.block.block_type === BlockType.image)
-  return [textBlock(headingBlockType(heading.depth), elements), ...rest]
+  if (heading === ctx.titleHeading) {
+    ctx.headings.push({ text: plainText(heading.children) })
+    return rest.filter((node) => node.block.block_type === BlockType.image)
+  }
+  const block = textBlock(headingBlockType(heading.depth), elements)
+  ctx.headings.push({ text: plainText(heading.children), node: block })
+  return [block, ...rest]
 }
 
 /** Fence languages that are diagrams, not code. */

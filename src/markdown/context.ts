@@ -3,7 +3,8 @@ import type { Definition, Node } from 'mdast'
 import type { BlockContent, BlockNode } from '../blocks/model.js'
 import type { FootnoteNumbers } from './footnotes.js'
 import type { IncludeReader } from './includes.js'
-import { classifyImage, classifyLink, encodeLinkUrl, type LinkKind, type LinkTarget, linkTarget } from './links.js'
+import type { LinkSlot } from './link-slots.js'
+import { classifyImage, classifyLink, encodeLinkUrl, type LinkKind } from './links.js'
 import type { SourcePoint, WarningList } from './warnings.js'
 
 export interface LinkRef {
@@ -13,9 +14,9 @@ export interface LinkRef {
   kind: LinkKind
   line: number
   column: number
+  /** A relative link's slot (index into the result's `slots`), filled once the pages exist (link-slots.ts). */
+  slot?: number
 }
-
-export type LinkResolver = (link: LinkTarget) => string | undefined
 
 /** Where an image block's picture comes from: a file of the repository or a URL. */
 export interface ImageSource {
@@ -48,6 +49,11 @@ export type PendingFillable = { node: BlockNode; line: number } & FillSource
 
 export class ConvertContext {
   readonly links: LinkRef[] = []
+  /** The Markdown headings in document order, each with its block (none for the one that became the title). */
+  readonly headings: { text: string; node?: BlockNode }[] = []
+  /** One per distinct relative href; located in the finished request (link-slots.ts). */
+  readonly slots: LinkSlot[] = []
+  private readonly slotOf = new Map<string, number>()
   readonly fillables: PendingFillable[] = []
   /** Added to segment-relative line numbers (the source is parsed in segments). */
   lineOffset = 0
@@ -61,7 +67,6 @@ export class ConvertContext {
 
   constructor(
     readonly path: string,
-    readonly resolveLink: LinkResolver | undefined,
     readonly definitions: ReadonlyMap<string, Definition>,
     readonly footnotes: FootnoteNumbers,
     readonly warnings: WarningList,
@@ -86,7 +91,8 @@ export class ConvertContext {
 
   /**
    * Records a link and returns the url-encoded URL to write for it, or undefined when its scheme may not be a
-   * link target (only http, https and mailto may: javascript:, data:, vbscript:, file: … stay plain text).
+   * link target (only http, https and mailto may: javascript:, data:, vbscript:, file: … stay plain text). A
+   * relative link is written as written and gets a slot: the caller fills in its URL once the pages exist.
    */
   linkUrl(href: string, node: Node | undefined): string | undefined {
     const at = this.at(node)
@@ -96,12 +102,19 @@ export class ConvertContext {
       return undefined
     }
     const link = classifyLink(href, this.path)
-    const target = linkTarget(link)
-    this.links.push({ ...target, kind: link.kind, line: at.line, column: at.column })
-    // With a resolver, its owner decides and reports what such a link becomes (one warning per link, not two).
-    if (link.outsideRepo && !this.resolveLink) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
-    const url = this.resolveLink?.(target) ?? href
-    return refusedScheme(url) ? undefined : encodeLinkUrl(url)
+    const target = { ...(link.path !== undefined ? { path: link.path } : {}), ...(link.anchor !== undefined ? { anchor: link.anchor } : {}) }
+    let slot: number | undefined
+    if (link.kind !== 'external') {
+      slot = this.slotOf.get(href)
+      if (slot === undefined) {
+        slot = this.slots.length
+        this.slotOf.set(href, slot)
+        this.slots.push({ href, kind: link.kind, ...target, line: at.line, column: at.column, elements: [] })
+      }
+    }
+    this.links.push({ href, ...target, kind: link.kind, line: at.line, column: at.column, ...(slot !== undefined ? { slot } : {}) })
+    if (link.outsideRepo) this.warnings.add('link-outside-repo', at, `Link ${href} points outside the repository.`)
+    return encodeLinkUrl(href)
   }
 
   /** Records where the content of a new fillable block (image, whiteboard) comes from. */

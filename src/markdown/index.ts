@@ -27,7 +27,8 @@ import { rewriteContainerTitles } from './admonitions.js'
 import { convertBlocks, footnoteSection } from './blocks.js'
 import { codeBlock } from './build.js'
 import { PLAIN_TEXT } from './code-languages.js'
-import { ConvertContext, type FillSource, type LinkRef, type LinkResolver } from './context.js'
+import { ConvertContext, type FillSource, type LinkRef } from './context.js'
+import { type LinkSlot, locateSlots } from './link-slots.js'
 import { FootnoteNumbers } from './footnotes.js'
 import type { IncludeReader } from './includes.js'
 import { parseFrontMatter } from './front-matter.js'
@@ -41,17 +42,13 @@ export type { DecodeResult } from './decode.js'
 export type { ConversionWarning } from './warnings.js'
 export type { DiagramSource, FillSource, ImageSource, LinkRef } from './context.js'
 export type { TitleSource } from './title.js'
+export { fillLinks, type LinkSlot } from './link-slots.js'
+export { refusedScheme } from './context.js'
 export type { IncludeReader } from './includes.js'
 
 export interface ConvertOptions {
   /** Repo-relative POSIX path of the file, e.g. "docs/guide/setup.md". */
   path: string
-  /**
-   * Maps a link target to the URL to write. Called for every link with the raw href and, for a relative link to
-   * a file, the repo-relative resolved path (POSIX, normalized, without #anchor) and the anchor. Undefined keeps
-   * the default: the href as written (absolute URLs kept; relative links kept as written and reported in `links`).
-   */
-  resolveLink?: LinkResolver
   /**
    * The page's title in the site generator's navigation (mdBook SUMMARY.md, MkDocs `nav`), read by the caller.
    * It comes after front matter `title` and before headings (title.ts).
@@ -83,7 +80,18 @@ export interface ConversionResult {
   /** The whole document body (not the page block), with deterministic temporary ids b1, b2, … in document order. */
   blocks: DescendantRequest
   fillables: Fillable[]
+  /** Every link as written, with its position (a relative one with its slot). */
   links: LinkRef[]
+  /**
+   * The relative links, each pointing at the text elements it produced: written as written until the caller
+   * fills in their URLs with fillLinks (link-slots.ts), once it knows where each leads.
+   */
+  slots: LinkSlot[]
+  /**
+   * The Markdown headings in document order, as GitHub sees them (its #anchors come from these), each with the
+   * temporary id of its heading block; none for the heading that became the title (it left the body).
+   */
+  headings: { text: string; blockId?: string }[]
   warnings: ConversionWarning[]
 }
 
@@ -99,7 +107,7 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
   const roots = parsed.segments.flatMap((segment) => (segment.ok ? [segment.root] : []))
   const frontMatter = readFrontMatter(parsed.segments[0], warnings)
   const title = chooseTitle(roots, frontMatter, options.path, options.navigationTitle)
-  const ctx = new ConvertContext(options.path, options.resolveLink, parsed.definitions, new FootnoteNumbers(parsed.footnotes), warnings)
+  const ctx = new ConvertContext(options.path, parsed.definitions, new FootnoteNumbers(parsed.footnotes), warnings)
 
   ctx.titleHeading = title.removedHeading
   ctx.readInclude = options.readInclude
@@ -117,6 +125,7 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
   body.push(...guarded(ctx, 1, () => footnoteSection(ctx), () => []))
 
   const { request, idOf } = toDescendantRequest(body)
+  locateSlots(request, ctx.slots)
   const fillables = ctx.fillables.flatMap(({ node, ...fill }): Fillable[] => {
     const blockId = idOf.get(node)
     return blockId === undefined ? [] : [{ blockId, ...fill }]
@@ -128,6 +137,11 @@ export function convertMarkdown(markdown: string, options: ConvertOptions): Conv
     blocks: request,
     fillables,
     links: ctx.links,
+    slots: ctx.slots,
+    headings: ctx.headings.map(({ text, node }) => {
+      const blockId = node ? idOf.get(node) : undefined
+      return { text, ...(blockId !== undefined ? { blockId } : {}) }
+    }),
     warnings: warnings.list(),
   }
 }

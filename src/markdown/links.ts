@@ -47,15 +47,6 @@ export function classifyImage(src: string, fromPath: string): { kind: 'remote' }
   return { kind: 'local', path: resolveRepoPath(fromPath, safeDecode(src.replace(/[?#].*$/, ''))) }
 }
 
-/** The target fields of a classified link, as the link resolver receives them. */
-export function linkTarget(link: ClassifiedLink): LinkTarget {
-  return {
-    href: link.href,
-    ...(link.path !== undefined ? { path: link.path } : {}),
-    ...(link.anchor !== undefined ? { anchor: link.anchor } : {}),
-  }
-}
-
 /**
  * Resolves `target` against the directory of `fromPath` (or against the repository root when it starts with
  * `/`, as GitHub does), normalizing `.`, `..` and repeated slashes. Undefined when it climbs above the root.

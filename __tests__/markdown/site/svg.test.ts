@@ -1,14 +1,13 @@
 // SVG images: Feishu cannot show them, so they become a line linking to the file, with a warning.
 import { describe, expect, it } from 'vitest'
+import { fillLinks } from '../../../src/markdown/index.js'
 import { checked, shape } from '../helpers.js'
 
 describe('SVG images', () => {
-  it('a local SVG becomes a link to the file through the link resolver, not an image block', () => {
-    const result = checked('![Architecture](img/arch.svg)\n\n![photo](img/p.png)', {
-      path: 'docs/a.md',
-      resolveLink: (link) => (link.path ? `https://github.com/o/r/blob/main/${link.path}` : undefined),
-    })
-    expect(shape(result.blocks)).toEqual([
+  it('a local SVG becomes a link to the file through its link slot, not an image block', () => {
+    const result = checked('![Architecture](img/arch.svg)\n\n![photo](img/p.png)', { path: 'docs/a.md' })
+    const blocks = fillLinks(result.blocks, result.slots, (slot) => (slot.path ? `https://github.com/o/r/blob/main/${slot.path}` : undefined))
+    expect(shape(blocks)).toEqual([
       { t: 2, p: { elements: [{ text_run: { content: '🖼 Architecture (SVG image)', text_element_style: { link: { url: encodeURIComponent('https://github.com/o/r/blob/main/docs/img/arch.svg') } } } }] } },
       { t: 27, p: {} },
     ])

@@ -77,6 +77,8 @@ export interface DiffPlan {
   images: ImageOp[]
   /** Existing blocks (the page excluded) whose id survives. */
   keptBlocks: number
+  /** Desired (temporary) id → existing id, for every desired block that keeps an existing block (kept or patched). */
+  pairs: Map<string, string>
   existingBlocks: number
   insertedBlocks: number
   deletedBlocks: number
@@ -169,6 +171,8 @@ interface SubPlan {
   patches: PatchOp[]
   images: ImageOp[]
   kept: number
+  /** [desired id, existing id] of the blocks kept in place. */
+  pairs: [string, string][]
 }
 
 /**
@@ -193,6 +197,7 @@ export function planDiff(existing: TreeNode, desired: TreeNode[], keys: DiffKeys
     patches: sub.patches,
     images: sub.images,
     keptBlocks: sub.kept,
+    pairs: new Map(sub.pairs),
     existingBlocks: subtreeSize(existing) - 1,
     insertedBlocks: inserted,
     deletedBlocks: deleted,
@@ -200,7 +205,7 @@ export function planDiff(existing: TreeNode, desired: TreeNode[], keys: DiffKeys
 }
 
 function diffChildren(fp: Fingerprints, parentId: string, olds: TreeNode[], news: TreeNode[]): SubPlan {
-  const plan: SubPlan = { structural: [], patches: [], images: [], kept: 0 }
+  const plan: SubPlan = { structural: [], patches: [], images: [], kept: 0, pairs: [] }
   const anchors = lcsPairs(
     olds.map((n) => fp.tree(n)),
     news.map((n) => fp.tree(n)),
@@ -210,7 +215,10 @@ function diffChildren(fp: Fingerprints, parentId: string, olds: TreeNode[], news
   let j = 0
   for (const [ai, aj] of [...anchors, [olds.length, news.length] as [number, number]]) {
     if (ai > i || aj > j) gap(fp, plan, hunks, olds, news, i, ai, j, aj)
-    if (ai < olds.length) plan.kept += subtreeSize(olds[ai]!)
+    if (ai < olds.length) {
+      plan.kept += subtreeSize(olds[ai]!)
+      pairSubtrees(plan, olds[ai]!, news[aj]!)
+    }
     i = ai + 1
     j = aj + 1
   }
@@ -266,6 +274,7 @@ function gap(
     plan.patches.push(...sub.patches)
     plan.images.push(...sub.images)
     plan.kept += sub.kept
+    plan.pairs.push(...sub.pairs)
     oi = i0 + a + 1
     nj = j0 + b + 1
   }
@@ -330,7 +339,7 @@ function tableRows(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | undefi
   if (oldRows.length !== tableProperty(o).row_size || newRows.length !== tableProperty(w).row_size) return undefined
   const key = (row: TreeNode[]) => row.map((c) => fp.tree(c)).join('|')
   const anchors = lcsPairs(oldRows.map(key), newRows.map(key))
-  const plan: SubPlan = { structural: [], patches: [], images: [], kept: 1 }
+  const plan: SubPlan = { structural: [], patches: [], images: [], kept: 1, pairs: [[w.block.block_id, o.block.block_id]] }
   const op: TableRowsOp = { kind: 'table-rows', tableId: o.block.block_id, columns: cols, deletes: [], inserts: [] }
   let survivors = 0
   let i = 0
@@ -347,13 +356,17 @@ function tableRows(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | undefi
         plan.patches.push(...cell.patches)
         plan.images.push(...cell.images)
         plan.kept += cell.kept + 1
+        plan.pairs.push([wc.block.block_id, oc.block.block_id], ...cell.pairs)
       }
       survivors++
     }
     if (ai - i > paired) op.deletes.unshift({ start: i + paired, end: ai, removed: oldRows.slice(i + paired, ai).flat() })
     for (let r = j + paired; r < aj; r++) op.inserts.push({ row: r, cells: newRows[r]! })
     if (ai < oldRows.length) {
-      for (const c of oldRows[ai]!) plan.kept += subtreeSize(c)
+      oldRows[ai]!.forEach((c, k) => {
+        plan.kept += subtreeSize(c)
+        pairSubtrees(plan, c, newRows[aj]![k]!)
+      })
       survivors++
     }
     i = ai + 1
@@ -371,8 +384,11 @@ function tableRows(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | undefi
 
 /** The edits that turn block `o` into `w` while keeping its id, or undefined when it must be replaced. */
 function editInPlace(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | undefined {
-  const plan: SubPlan = { structural: [], patches: [], images: [], kept: 1 }
-  if (fp.tree(o) === fp.tree(w)) return { ...plan, kept: subtreeSize(o) }
+  const plan: SubPlan = { structural: [], patches: [], images: [], kept: 1, pairs: [[w.block.block_id, o.block.block_id]] }
+  if (fp.tree(o) === fp.tree(w)) {
+    pairSubtrees(plan, o, w)
+    return { ...plan, kept: subtreeSize(o), pairs: plan.pairs.slice(1) }
+  }
   const type = o.block.block_type
   if (type === BlockType.table) return tableRows(fp, o, w)
   if (fp.own(o) !== fp.own(w)) {
@@ -390,18 +406,22 @@ function editInPlace(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | unde
   const childrenDiffer =
     o.children.length !== w.children.length || o.children.some((c, k) => fp.tree(c) !== fp.tree(w.children[k]!))
   if (!childrenDiffer) {
-    for (const c of o.children) plan.kept += subtreeSize(c)
+    o.children.forEach((c, k) => {
+      plan.kept += subtreeSize(c)
+      pairSubtrees(plan, c, w.children[k]!)
+    })
     return plan
   }
   let sub: SubPlan
   if (POSITIONAL.has(type)) {
     if (o.children.length !== w.children.length) return undefined
-    sub = { structural: [], patches: [], images: [], kept: 0 }
+    sub = { structural: [], patches: [], images: [], kept: 0, pairs: [] }
     for (let k = 0; k < o.children.length; k++) {
       const oc = o.children[k]!
       const wc = w.children[k]!
       if (fp.tree(oc) === fp.tree(wc)) {
         sub.kept += subtreeSize(oc)
+        pairSubtrees(sub, oc, wc)
         continue
       }
       if (fp.own(oc) !== fp.own(wc)) return undefined
@@ -410,6 +430,7 @@ function editInPlace(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | unde
       sub.patches.push(...cell.patches)
       sub.images.push(...cell.images)
       sub.kept += cell.kept + 1
+      sub.pairs.push([wc.block.block_id, oc.block.block_id], ...cell.pairs)
     }
   } else {
     sub = diffChildren(fp, o.block.block_id, o.children, w.children)
@@ -420,7 +441,18 @@ function editInPlace(fp: Fingerprints, o: TreeNode, w: TreeNode): SubPlan | unde
   plan.patches.push(...sub.patches)
   plan.images.push(...sub.images)
   plan.kept += sub.kept
+  plan.pairs.push(...sub.pairs)
   return plan
+}
+
+/** Two subtrees with one fingerprint (so one shape): each desired block keeps the existing block at its place. */
+function pairSubtrees(plan: SubPlan, o: TreeNode, w: TreeNode): void {
+  const olds = [...walkTree([o])]
+  const news = [...walkTree([w])]
+  olds.forEach((old, k) => {
+    const want = news[k]
+    if (want) plan.pairs.push([want.block.block_id, old.block.block_id])
+  })
 }
 
 /** Rough write calls to delete and recreate a subtree. */

@@ -123,6 +123,12 @@ export interface DocumentSyncResult {
   /** What changed (or would change, in a dry run), for logs and the dry-run plan. */
   summary: string
   uploads: number
+  /**
+   * The body's temporary ids (the conversion's) → the ids its blocks have in the document now, kept or created
+   * (after a write; in a dry run only the kept ones). Headings' ids make #anchor links; text blocks' ids let
+   * links be filled in later without another diff.
+   */
+  blockIds: ReadonlyMap<string, string>
 }
 
 /** A document that could not be synced; the run goes on with the others. */
@@ -292,9 +298,9 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
     lineWarnings,
     summary,
   }
-  if (unchanged) return { ...base, status: 'unchanged', writeCalls: 0, keptBlocks: plan.keptBlocks, uploads: 0 }
+  if (unchanged) return { ...base, status: 'unchanged', writeCalls: 0, keptBlocks: plan.keptBlocks, uploads: 0, blockIds: plan.pairs }
   if (input.dryRun) {
-    return { ...base, status: created ? 'created' : 'updated', writeCalls: 0, keptBlocks: plan.keptBlocks, uploads: 0 }
+    return { ...base, status: created ? 'created' : 'updated', writeCalls: 0, keptBlocks: plan.keptBlocks, uploads: 0, blockIds: plan.pairs }
   }
 
   // 5. Apply.
@@ -359,6 +365,7 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
     writeCalls: writer.calls,
     keptBlocks: plan.keptBlocks,
     uploads: writer.uploads,
+    blockIds: new Map([...plan.pairs, ...writer.kept, ...[...writer.created].map(([temp, c]): [string, string] => [temp, c.realId])]),
     ...(failed.size > 0 || writer.retryLater ? { incomplete: true } : {}),
   }
 }
@@ -565,6 +572,8 @@ class Writer {
   uploads = 0
   /** Desired (temporary) id → created block, for every block this run created. */
   readonly created = new Map<string, Created>()
+  /** Desired (temporary) id → existing id of blocks kept while filling new table rows. */
+  readonly kept = new Map<string, string>()
   /** Updates found while writing (new table cells' text) that ride in the final batch_update. */
   readonly pending: BatchUpdateRequest[] = []
   /** merge_table_cells for the tables this run created (src/blocks/merges.ts), sent after every structural write. */
@@ -730,6 +739,7 @@ class Writer {
         if (!cell) throw new Error(`table ${tableId}: cell (${row}, ${c}) missing after insert_table_row`)
         this.created.set(want.block.block_id, { realId: cell.block.block_id, node: want })
         const plan = planDiff(cell, want.children, this.fp)
+        for (const [temp, id] of plan.pairs) this.kept.set(temp, id)
         for (const op of plan.structural) await this.structural(op)
         for (const p of plan.patches) this.pending.push({ block_id: p.blockId, ...p.update } as BatchUpdateRequest)
       }

@@ -21,13 +21,19 @@ import type { MediaApi } from '../../feishu/media.js'
 import type { WikiApi, WikiNode } from '../../feishu/wiki.js'
 import type { DriveApi } from '../../feishu/drive.js'
 import type { Settings } from '../../settings.js'
+import { fillLinks, refusedScheme } from '../../markdown/index.js'
+import { DOCX_LIMITS } from '../../blocks/limits.js'
+import type { BatchUpdateRequest } from '../../feishu/docx.js'
 import { type ConvertedSource, convertSource } from '../source/convert.js'
 import { type DocsSet, isRepoDirectory, loadAsset, repoPathExists, repoStat } from '../source/docs.js'
+import { type HeadingAnchors, anchorSlug, headingAnchors } from '../source/anchors.js'
 import type { Whiteboards } from './diagrams.js'
-import { DocumentSyncError, type ExistingDocument, readExistingDocument, syncDocument } from './document.js'
+import { DocumentSyncError, type DocumentConversion, type DocumentSyncInput, type ExistingDocument, editedInFeishu, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from '../source/generated.js'
 import { type RepoFiles, unresolvedLink } from '../source/link-check.js'
-import { type GitHubLinkBase, classifyLink, githubUrl, resolveLink } from '../source/links.js'
+import { type GitHubLinkBase, type LinkTarget, classifyLink, githubUrl, resolveTarget } from '../source/links.js'
+import { elementsOf } from '../../markdown/link-slots.js'
+import { treeFromDescendants, walkTree } from './block-diff.js'
 import type { Changes, PagePlan, Plan, RemovalPlan, RemoteNode, RemoteTree } from '../plan/plan.js'
 import { structureOrder } from '../plan/order.js'
 import { canSkipRead, contentToCompare, remoteEditVerdict } from '../plan/content.js'
@@ -81,6 +87,8 @@ export interface PageOutcome {
   /** Made by the action (this run or one before) and not written yet: still empty. */
   blank?: boolean
   failed: boolean
+  /** Block ids of the headings #anchor links of the docs point at, by slug (state.ts). */
+  anchors?: Record<string, string>
 }
 
 export interface ExecuteResult {
@@ -139,6 +147,18 @@ class Run {
   private readonly written = new Set<string>()
   /** Pages left as a person edited them (on-remote-edit keep/fail). */
   private readonly keptAsEdited = new Set<string>()
+  /** Generated pages (folder lists): converted once per run, their links classified once. */
+  private readonly generated = new Map<string, PageSource>()
+  /** Each page's heading anchors (slug → temporary block id), read from its one conversion. */
+  private readonly headings = new Map<string, HeadingAnchors | undefined>()
+  /** Heading block ids by slug, per page: from the sync state, then from what this run wrote or read. */
+  private readonly anchorIds = new Map<string, Map<string, string>>()
+  /** Per page, the slugs some #anchor link of the docs points at (kept in the sync state). */
+  private readonly wantedAnchors = new Map<string, Set<string>>()
+  /** What each page this run wrote or compared now holds: the URL of each link slot, and its block ids when known. */
+  private readonly held = new Map<string, { urls: (string | undefined)[]; blockIds?: ReadonlyMap<string, string> }>()
+  /** Pages the push did not change, compared because the state could not vouch for them (addStalePages). */
+  private readonly compareOnly = new Set<string>()
 
   constructor(
     private readonly ctx: EngineContext,
@@ -153,6 +173,15 @@ class Run {
         this.docIds.set(p.key, p.existing.node.obj_token)
       }
       if (p.create) this.plannedCreates.add(p.key)
+      const known = p.existing?.state?.anchors
+      if (known) this.anchorIds.set(p.key, new Map(Object.entries(known)))
+      const file = p.page.contentFile ? ctx.docs.files.get(p.page.contentFile.repoPath) : undefined
+      for (const target of file?.targets ?? []) {
+        const wanted = anchorOf(p.key, target)
+        if (!wanted) continue
+        if (!this.wantedAnchors.has(wanted.key)) this.wantedAnchors.set(wanted.key, new Set())
+        this.wantedAnchors.get(wanted.key)!.add(anchorSlug(wanted.anchor))
+      }
     }
     this.contentNeeded = this.decideContent()
     const { docs } = ctx
@@ -204,6 +233,7 @@ class Run {
       }
       progress?.phase('documents')
       await this.queue.idle()
+      await this.fillAnchors()
     })()
     // After a stop, the work in flight gets until the deadline; what it has not finished by then is reported as left.
     await Promise.race([work, this.ctx.stop?.deadline ?? work])
@@ -289,6 +319,7 @@ class Run {
         ...(failed && this.writeBegun.has(p.key) ? { heal: true } : {}),
         ...((this.created.has(p.key) || p.existing?.state?.blank) && !this.writeBegun.has(p.key) ? { blank: true } : {}),
         failed,
+        ...this.anchorsOf(p.key),
       })
     }
     return out
@@ -472,24 +503,29 @@ class Run {
     })
   }
 
-  /** Convert the page's source and bring its document in line (or, in dry-run, say what would change). */
-  private syncPage(
-    p: PagePlan,
-    result: PageResult,
-    documentId: string,
-    existing: ExistingDocument | undefined,
-    dryRun: boolean,
-    converted = this.convert(p.page, result),
-  ) {
-    return syncDocument(this.ctx.docx, this.ctx.media, {
+  /**
+   * Bring the page's document in line with its conversion, links filled in (or, in dry-run, say what would
+   * change). Without `conversion` the page is filled now and its warnings go to `result`.
+   */
+  private syncPage(p: PagePlan, result: PageResult, documentId: string, existing: ExistingDocument | undefined, dryRun: boolean, conversion?: DocumentConversion) {
+    return syncDocument(this.ctx.docx, this.ctx.media, this.documentInput(p, result, documentId, existing, dryRun, conversion))
+  }
+
+  private documentInput(p: PagePlan, result: PageResult, documentId: string, existing: ExistingDocument | undefined, dryRun: boolean, conversion?: DocumentConversion): DocumentSyncInput {
+    if (!conversion) {
+      const filled = this.fill(p.page)
+      result.warnings = filled.warnings
+      conversion = filled.conversion
+    }
+    return {
       documentId,
       existing,
-      conversion: converted.conversion,
+      conversion,
       provenance: { ...this.provenance(p.page), document: documentId, onRemoteEdit: this.ctx.settings.onRemoteEdit },
       loadAsset: (repoPath) => loadAsset(this.ctx.docs, repoPath),
       whiteboards: this.ctx.whiteboards,
       dryRun,
-    })
+    }
   }
 
   private async writeContent(p: PagePlan): Promise<void> {
@@ -500,19 +536,26 @@ class Run {
       await this.ctx.otherMappings?.allKnown()
       const created = this.created.has(p.key)
       if (!created && !(await this.remoteEditAllows(p, result))) return
-      const converted = this.convert(p.page, result)
-      const source = await this.fingerprint(p, documentId, converted)
+      const filled = this.fill(p.page)
+      result.warnings = filled.warnings
+      const source = await this.fingerprint(p, documentId, filled.conversion)
       const known = p.existing?.state
       if (canSkipRead({ created, state: known, editedSince: p.existing?.editedSince, sameDocument: p.existing?.node.obj_token === documentId, source })) {
         // As the action last wrote it (no edit since, per the listing), and the source gives the same page: no read.
         this.sources.set(p.key, source)
+        this.held.set(p.key, { urls: filled.urls })
         return
       }
       // A page a stopped run made and never wrote, unedited since: still empty, as if made now (no read).
       const blank = created || (known?.blank === true && !p.existing!.editedSince && p.existing!.node.obj_token === documentId)
       const existing = blank ? undefined : await this.existingDocument(p, documentId)
       this.writeBegun.add(p.key)
-      const sync = await this.syncPage(p, result, documentId, existing, false, converted)
+      const sync = await this.syncPage(p, result, documentId, existing, false, filled.conversion)
+      this.held.set(p.key, { urls: filled.urls, blockIds: sync.blockIds })
+      this.learnAnchors(p.key, sync.blockIds)
+      if (this.compareOnly.has(p.key) && sync.status !== 'unchanged') {
+        this.ctx.log.info(`${result.path}: differs from its source although this push did not change it (${sync.summary}); updating it.`)
+      }
       // An image or diagram left unfilled is retried: no source fingerprint, so the next run reads the page again.
       this.sources.set(p.key, sync.incomplete ? '' : source)
       if (sync.status !== 'unchanged') this.written.add(p.key)
@@ -558,9 +601,10 @@ class Run {
       const documentId = rn.node.obj_token
       const existing = await this.existingDocument(p, documentId)
       this.readForProbe.set(p.key, existing)
-      const probe = await this.syncPage(p, result, documentId, structuredClone(existing), true)
+      // The body against its marker's hash, without planning a diff: the page's one diff is its write's.
+      const contentEdited = await editedInFeishu(this.documentInput(p, result, documentId, existing, true))
       result.warnings = [] // reported when the page is written
-      verdict = remoteEditVerdict(policy, { ...page, contentEdited: probe.remoteEdited })
+      verdict = remoteEditVerdict(policy, { ...page, contentEdited })
       if (verdict === 'write') this.ctx.log.debug(`${result.path}: edited in Feishu since the last sync, but only comments or sizes: not a content edit`)
     }
     if (!rn.editedSince || rn.state.heal) return true
@@ -605,11 +649,11 @@ class Run {
   }
 
   /** What the page will hold from its source: the conversion, its provenance and the bytes of its images. */
-  private async fingerprint(p: PagePlan, documentId: string, converted: ConvertedSource): Promise<string> {
+  private async fingerprint(p: PagePlan, documentId: string, conversion: DocumentConversion): Promise<string> {
     const hash = createHash('sha256')
     const provenance = { ...this.provenance(p.page), document: documentId, onRemoteEdit: this.ctx.settings.onRemoteEdit }
-    hash.update(JSON.stringify({ title: p.page.title, provenance, conversion: converted.conversion }))
-    for (const asset of converted.conversion.assets ?? []) {
+    hash.update(JSON.stringify({ title: p.page.title, provenance, conversion }))
+    for (const asset of conversion.assets ?? []) {
       if (!asset.repoPath) continue
       const bytes = await loadAsset(this.ctx.docs, asset.repoPath)
       hash.update(`\0${asset.repoPath}\0`)
@@ -631,59 +675,188 @@ class Run {
     return readExistingDocument(this.ctx.docx, documentId)
   }
 
-  private convert(page: SourcePage, result: PageResult): ConvertedSource {
-    const linkWarnings: { href: string; message: string }[] = []
-    const resolver = (from: string) => (href: string) => {
-      const r = resolveLink(href, from, {
-        tree: this.ctx.docs.tree,
-        wikiPrefix: this.ctx.wikiPrefix,
-        github: this.ctx.github,
-        nodeToken: (key) => this.tokens.get(key),
-        isDirectory: (repoPath) => isRepoDirectory(this.ctx.docs, repoPath),
-        exists: (repoPath) => repoPathExists(this.ctx.docs, repoPath),
-      })
-      // The same link written twice is warned about once; a link that reaches nothing is warned about by
-      // resolveLink (deadLinkReason), one to a file left out of the wiki by unresolvedLink.
-      const warnOnce = (message: string): void => {
-        if (!linkWarnings.some((w) => w.href === href)) linkWarnings.push({ href, message })
-      }
-      if (r.target.kind === 'repo') {
-        // A page of another mapping of this run, else a file of the repository (on GitHub) that should exist.
-        const other = this.ctx.otherMappings?.nodeToken(r.target.repoPath)
-        if (other) return this.ctx.wikiPrefix + other
-        const leftOut = unresolvedLink(href, r.target, this.repoFiles)
-        if (leftOut) warnOnce(leftOut)
-      }
-      if (r.warning) warnOnce(r.warning)
-      return r.url
-    }
-    let converted: ConvertedSource
+  /** The page's one conversion of the run (loadDocs made it; a folder list is made here, once) and its link targets. */
+  private sourceOf(page: SourcePage): PageSource {
     if (page.contentFile) {
       const file = this.ctx.docs.files.get(page.contentFile.repoPath)!
-      const resolve = resolver(file.repoPath)
-      // The converter is pure and the link resolver is its only other input: when every link keeps the href as
-      // written (no links, or only absolute URLs), the draft made by loadDocs is this very conversion, since the
-      // converter writes the href itself for an unresolved link. A large file is then converted once, not twice.
-      if (file.draft && file.hrefs.every((href) => [undefined, href].includes(resolve(href)))) converted = file.draft
-      else {
-        linkWarnings.length = 0
-        converted = convertSource(file.text ?? '', file.repoPath, resolve, file)
-      }
-    } else {
-      const virtual = folderVirtualPath(page)
-      converted = convertSource(folderListMarkdown(page, this.ctx.docs.tree), virtual, resolver(virtual))
-      converted.warnings = [] // generated text: nothing the author could fix
+      if (!file.converted) throw new Error(`${file.repoPath} was not converted${file.error ? `: ${file.error}` : ''}`)
+      return { converted: file.converted, targets: file.targets, from: file.repoPath }
     }
-    // A link warning points at the link's line (the converter reports where each link is).
-    const seen = new Map<string, number>()
-    const positioned: PageWarning[] = linkWarnings.map((w) => {
-      const nth = seen.get(w.href) ?? 0
-      seen.set(w.href, nth + 1)
-      const at = converted.links.filter((l) => l.href === w.href)[nth] ?? converted.links.find((l) => l.href === w.href)
-      return { line: at?.line ?? 0, column: at?.column ?? 0, message: w.message, code: 'link' }
+    let source = this.generated.get(page.key)
+    if (!source) {
+      const from = folderVirtualPath(page)
+      const converted = convertSource(folderListMarkdown(page, this.ctx.docs.tree), from)
+      converted.warnings = [] // generated text: nothing the author could fix
+      source = { converted, targets: converted.slots.map((slot) => classifyLink(slot.href, from, this.ctx.docs.tree)), from }
+      this.generated.set(page.key, source)
+    }
+    return source
+  }
+
+  /**
+   * The page's conversion with its links filled in from what is known now (node tokens, heading block ids),
+   * without converting again; the warnings for the report: the converter's, then one per link at its line.
+   */
+  private fill(page: SourcePage): Filled {
+    const { converted, targets, from } = this.sourceOf(page)
+    const linkWarnings: PageWarning[] = []
+    const urls = converted.slots.map((slot, i) => {
+      const { url, warning } = this.resolveSlot(page, from, slot.href, targets[i]!)
+      if (warning) linkWarnings.push({ line: slot.line, column: slot.column, message: warning, code: 'link' })
+      return url
     })
-    result.warnings = [...converted.warnings, ...positioned]
-    return converted
+    const blocks = fillLinks(converted.conversion.blocks, converted.slots, (_, i) => urls[i], (url) => refusedScheme(url) !== undefined)
+    return { conversion: { ...converted.conversion, blocks }, warnings: [...converted.warnings, ...linkWarnings], urls }
+  }
+
+  /** Where one link leads now, and what the author should know about it. */
+  private resolveSlot(page: SourcePage, from: string, href: string, target: LinkTarget): { url?: string; warning?: string } {
+    const anchored = this.anchorUrl(page, href, target)
+    if (anchored) return anchored
+    const r = resolveTarget(href, target, from, {
+      tree: this.ctx.docs.tree,
+      wikiPrefix: this.ctx.wikiPrefix,
+      github: this.ctx.github,
+      nodeToken: (key) => this.tokens.get(key),
+      isDirectory: (repoPath) => isRepoDirectory(this.ctx.docs, repoPath),
+      exists: (repoPath) => repoPathExists(this.ctx.docs, repoPath),
+    })
+    if (r.target.kind === 'repo') {
+      // A page of another mapping of this run, else a file of the repository (on GitHub) that should exist.
+      const other = this.ctx.otherMappings?.nodeToken(r.target.repoPath)
+      if (other) return { url: this.ctx.wikiPrefix + other }
+      const leftOut = unresolvedLink(href, r.target, this.repoFiles)
+      if (leftOut) return { url: r.url, warning: leftOut }
+    }
+    // A link that leaves the repository: the converter warned at its line already.
+    return { url: r.url, ...(r.warning && r.target.kind !== 'outside' ? { warning: r.warning } : {}) }
+  }
+
+  /**
+   * A link to a heading of a page of this mapping (`other.md#part`, `#part`): the heading's block once its id is
+   * known (`<page url>#<block_id>`), else the page itself; a heading the target does not have is warned about.
+   * Undefined for any other link, and for a page without a node (it falls back to GitHub like other links).
+   */
+  private anchorUrl(page: SourcePage, href: string, target: LinkTarget): { url?: string; warning?: string } | undefined {
+    const wanted = anchorOf(page.key, target)
+    const token = wanted && this.tokens.get(wanted.key)
+    if (!wanted || !token) return undefined
+    const pageUrl = this.ctx.wikiPrefix + token
+    const slug = anchorSlug(wanted.anchor)
+    const anchors = this.headingsOf(wanted.key)
+    if (slug === '' || !anchors) return { url: pageUrl }
+    if (!anchors.has(slug)) {
+      const which = wanted.key === page.key ? 'this file' : (this.ctx.docs.tree.pages.get(wanted.key)?.contentFile?.repoPath ?? wanted.key)
+      return { url: pageUrl, warning: `Link ${href}: no heading of ${which} has the anchor #${wanted.anchor}, so the link points at the top of the page.` }
+    }
+    const id = anchors.get(slug) !== undefined ? this.anchorIds.get(wanted.key)?.get(slug) : undefined
+    return { url: id ? `${pageUrl}#${id}` : pageUrl }
+  }
+
+  private headingsOf(key: string): HeadingAnchors | undefined {
+    if (!this.headings.has(key)) {
+      const page = this.ctx.docs.tree.pages.get(key)
+      const converted = page?.contentFile ? this.ctx.docs.files.get(page.contentFile.repoPath)?.converted : undefined
+      this.headings.set(key, converted ? headingAnchors(converted) : undefined)
+    }
+    return this.headings.get(key)
+  }
+
+  /** The block ids of the page's headings, from the ids its blocks have now (temporary id → block id). */
+  private learnAnchors(key: string, blockIds: ReadonlyMap<string, string>): void {
+    const anchors = this.headingsOf(key)
+    if (!anchors) return
+    const ids = new Map<string, string>()
+    for (const [slug, temp] of anchors) {
+      const id = temp === undefined ? undefined : blockIds.get(temp)
+      if (id) ids.set(slug, id)
+    }
+    this.anchorIds.set(key, ids)
+  }
+
+  /** The heading ids the sync state keeps for a page: those some link points at. */
+  private anchorsOf(key: string): Pick<PageOutcome, 'anchors'> {
+    const wanted = this.wantedAnchors.get(key)
+    const ids = this.anchorIds.get(key)
+    if (!wanted || !ids) return {}
+    const anchors: Record<string, string> = {}
+    for (const slug of [...wanted].sort()) {
+      const id = ids.get(slug)
+      if (id) anchors[slug] = id
+    }
+    return Object.keys(anchors).length > 0 ? { anchors } : {}
+  }
+
+  /**
+   * The second, small writer pass. A link to a heading written before the heading's block id was known (its page
+   * was written later in this run, it links to its own page, or the id is not in the sync state yet) points at the
+   * page. Now that every page of the run is written, those links get their blocks: only the text blocks holding
+   * them are updated (update_text_elements, batched), without converting or diffing again. A heading id this run
+   * did not write is learnt from one read of its page.
+   */
+  private async fillAnchors(): Promise<void> {
+    if (this.wantedAnchors.size === 0) return
+    for (const [key, slugs] of this.wantedAnchors) {
+      const anchors = this.headingsOf(key)
+      const ids = this.anchorIds.get(key)
+      if (this.stopped() || !anchors || this.held.get(key)?.blockIds || this.results.get(key)?.status === 'failed') continue
+      if (![...slugs].some((slug) => anchors.get(slug) !== undefined && !ids?.has(slug))) continue
+      const blockIds = await this.readBlockIds(key)
+      if (blockIds) this.learnAnchors(key, blockIds)
+    }
+    for (const p of this.ctx.plan.pages) {
+      const held = this.held.get(p.key)
+      const result = this.results.get(p.key)!
+      const documentId = this.docIds.get(p.key)
+      if (!held || !documentId || this.stopped() || result.status === 'failed') continue
+      const filled = this.fill(p.page)
+      const { slots } = this.sourceOf(p.page).converted
+      const changed = new Set(slots.flatMap((slot, i) => (filled.urls[i] !== held.urls[i] ? slot.elements.map((e) => e.blockId) : [])))
+      if (changed.size === 0) continue
+      try {
+        const blockIds = held.blockIds ?? (await this.readBlockIds(p.key))
+        const requests: BatchUpdateRequest[] = []
+        for (const block of filled.conversion.blocks.descendants) {
+          const id = changed.has(block.block_id) ? blockIds?.get(block.block_id) : undefined
+          const elements = id ? elementsOf(block) : undefined
+          if (id && elements) requests.push({ block_id: id, update_text_elements: { elements } } as BatchUpdateRequest)
+        }
+        if (requests.length === 0) continue
+        for (let i = 0; i < requests.length; i += DOCX_LIMITS.batchUpdate) {
+          await this.ctx.docx.batchUpdate(documentId, requests.slice(i, i + DOCX_LIMITS.batchUpdate))
+        }
+        this.written.add(p.key)
+        if (result.status === 'unchanged') result.status = 'updated'
+        // A block not found keeps its page link: no fingerprint, so the next run compares the page again.
+        this.sources.set(p.key, requests.length === changed.size ? await this.fingerprint(p, documentId, filled.conversion) : '')
+        this.held.set(p.key, { ...held, urls: filled.urls })
+      } catch (error) {
+        this.sources.set(p.key, '')
+        result.warnings.push({ line: 0, column: 0, code: 'write', message: `links to headings still point at their pages: updating them failed (${describeError(error)}); the next sync tries again` })
+      }
+    }
+  }
+
+  /**
+   * The ids a page's blocks have in its document, by the temporary ids of its conversion, for a page this run did
+   * not write (so it holds what its fill gives): one read, the body matched block for block in document order.
+   * Undefined when the document does not have that shape.
+   */
+  private async readBlockIds(key: string): Promise<ReadonlyMap<string, string> | undefined> {
+    const p = this.byKey.get(key)
+    const documentId = this.docIds.get(key)
+    if (!p || !documentId) return undefined
+    try {
+      const existing = await this.existingDocument(p, documentId)
+      const body = existing.marker ? existing.tree.children.slice(1) : existing.tree.children
+      const actual = [...walkTree(body)]
+      const desired = [...walkTree(treeFromDescendants(this.fill(p.page).conversion.blocks))]
+      if (actual.length !== desired.length) return undefined
+      return new Map(desired.flatMap((d, i): [string, string][] => (d.block.block_type === actual[i]!.block.block_type ? [[d.block.block_id, actual[i]!.block.block_id]] : [])))
+    } catch (error) {
+      this.ctx.log.debug(`${key}: block ids not read (${describeError(error)})`)
+      return undefined
+    }
   }
 
   /** Node tokens by the repo paths that name the pages (files, index files, folders), for the other mappings. */
@@ -712,10 +885,7 @@ class Run {
       return out
     }
     const file = this.ctx.docs.files.get(page.contentFile.repoPath)
-    for (const href of file?.hrefs ?? []) {
-      const t = classifyLink(href, page.contentFile.repoPath, this.ctx.docs.tree)
-      if (t.kind === 'page') out.add(t.key)
-    }
+    for (const t of file?.targets ?? []) if (t.kind === 'page') out.add(t.key)
     return out
   }
 
@@ -730,10 +900,7 @@ class Run {
       linkedRepoPaths: (key) => {
         const file = this.byKey.get(key)!.page.contentFile?.repoPath
         if (!file) return []
-        return (docs.files.get(file)?.hrefs ?? []).flatMap((h) => {
-          const t = classifyLink(h, file, docs.tree)
-          return t.kind === 'repo' ? [t.repoPath] : []
-        })
+        return (docs.files.get(file)?.targets ?? []).flatMap((t) => (t.kind === 'repo' ? [t.repoPath] : []))
       },
     })
   }
@@ -741,7 +908,8 @@ class Run {
   /**
    * `changed` mode: a page the push did not touch may still differ from its source, because an earlier run failed
    * part of the way or someone edited it in Feishu. When the scan's one read held the whole document, comparing
-   * it costs no call, so it is compared, and written if it differs; a longer document waits for a run in `all` mode.
+   * it costs no call, so it joins the pages written: its one diff writes only if it differs. A longer document
+   * waits for a run in `all` mode.
    */
   private async addStalePages(): Promise<void> {
     for (const p of this.ctx.plan.pages) {
@@ -750,29 +918,17 @@ class Run {
         // With the sync state the comparison is local: the page as the source gives it now against what the
         // action last wrote there (a failed write left '' behind, so a half-written page is healed here too).
         const result = this.results.get(p.key)!
-        const source = await this.fingerprint(p, p.existing!.node.obj_token, this.convert(p.page, result))
-        result.warnings = [] // reported when the page is written
+        const filled = this.fill(p.page)
+        const source = await this.fingerprint(p, p.existing!.node.obj_token, filled.conversion)
         if (source !== known.source) {
           this.contentNeeded.add(p.key)
           this.ctx.log.info(`${result.path}: differs from its source although this push did not change it; updating it.`)
-        }
+        } else this.held.set(p.key, { urls: filled.urls })
         continue
       }
-      const blocks = p.existing?.blocks
-      if (p.failure || !blocks || this.contentNeeded.has(p.key) || p.move || p.retitle) continue
-      const documentId = p.existing!.node.obj_token
-      const result = this.results.get(p.key)!
-      try {
-        const existing = existingFromBlocks(documentId, p.existing!.node.title, blocks, p.existing!.marker)
-        const sync = await this.syncPage(p, result, documentId, existing, true)
-        if (sync.status !== 'unchanged') {
-          this.contentNeeded.add(p.key)
-          this.ctx.log.info(`${result.path}: differs from its source although this push did not change it (${sync.summary}); updating it.`)
-        }
-      } catch (error) {
-        this.ctx.log.debug(`${result.path}: not compared (${describeError(error)})`)
-      }
-      result.warnings = [] // reported when the page is written
+      if (p.failure || !p.existing?.blocks || this.contentNeeded.has(p.key) || p.move || p.retitle) continue
+      this.contentNeeded.add(p.key)
+      this.compareOnly.add(p.key)
     }
   }
 
@@ -872,7 +1028,7 @@ class Run {
     this.notes.push(`Created the page "${ARCHIVE_TITLE}" (${this.ctx.wikiPrefix}${node.node_token}) for removed pages.`)
     const source = `${this.ctx.github.owner}/${this.ctx.github.repo}/${this.ctx.docs.tree.rootRepoPath}`
     try {
-      const converted = convertSource(archiveMarkdown(source), this.ctx.archiveKey, () => undefined)
+      const converted = convertSource(archiveMarkdown(source), this.ctx.archiveKey)
       await syncDocument(this.ctx.docx, this.ctx.media, {
         documentId: node.obj_token,
         conversion: converted.conversion,
@@ -969,6 +1125,27 @@ class Run {
     }
     return { pages, notes: this.notes, left: 0, outcomes: new Map() }
   }
+}
+
+/** A page's one conversion, the link targets of its slots (classified once) and the path its links are read from. */
+interface PageSource {
+  converted: ConvertedSource
+  targets: LinkTarget[]
+  from: string
+}
+
+/** A conversion with its links filled in, the report's warnings, and the URL written for each link slot. */
+interface Filled {
+  conversion: DocumentConversion
+  warnings: PageWarning[]
+  urls: (string | undefined)[]
+}
+
+/** The page and heading a link to a heading points at (`#part` on its own page), or undefined. */
+function anchorOf(pageKey: string, target: LinkTarget): { key: string; anchor: string } | undefined {
+  if (target.kind === 'anchor') return { key: pageKey, anchor: target.anchor }
+  if (target.kind === 'page' && target.anchor !== undefined) return { key: target.key, anchor: target.anchor }
+  return undefined
 }
 
 /** Said once when drive metas cannot tell who edited a page (a missing scope, most likely). */

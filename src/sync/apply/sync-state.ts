@@ -114,6 +114,7 @@ export async function saveSyncState(input: SaveInput): Promise<{ written: boolea
         edit: node?.obj_edit_time ?? '',
         source: o.source,
         ...(o.blank ? { blank: true as const } : {}),
+        ...(o.anchors ? { anchors: o.anchors } : {}),
       }
     }
     if (executed.archive) {

@@ -47,6 +47,8 @@ export interface PageState {
   heal?: true
   /** Made by the action and never written (a stopped run): empty while unedited, so it is written without a read. */
   blank?: true
+  /** Heading slug → block id, for the headings some #anchor link of the docs points at (written this way by links). */
+  anchors?: Record<string, string>
 }
 
 export interface SyncState {

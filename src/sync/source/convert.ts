@@ -1,7 +1,9 @@
 // The one place the publishing engine calls the Markdown converter (src/markdown), so its result is read in
-// one place: title, front matter `order`, the blocks and images for syncDocument, and warnings with positions.
+// one place: title, front matter `order`, the blocks and images for syncDocument, warnings with positions, and the
+// link slots. Each file is converted once per run (loadDocs); its relative links are filled in later, when the
+// pages exist (fillLinks), without converting again.
 import { decodeUtf8Strict } from '../../markdown/decode.js'
-import { convertMarkdown, type IncludeReader, type TitleSource } from '../../markdown/index.js'
+import { convertMarkdown, type IncludeReader, type LinkSlot, type TitleSource } from '../../markdown/index.js'
 import type { DocumentConversion } from '../apply/document.js'
 
 /** A converter warning with its place in the source file (line 0: the page as a whole). */
@@ -21,10 +23,15 @@ export interface ConvertedSource {
   titleFromFileName: boolean
   titleSource: TitleSource
   order?: number
+  /** The document with its relative links as written: fill them in with fillLinks before writing. */
   conversion: DocumentConversion
   warnings: PageWarning[]
-  /** Every link as written, with its position. */
-  links: { href: string; line: number; column: number }[]
+  /** Every link as written, with its position (a relative one with its slot, an index into `slots`). */
+  links: { href: string; line: number; column: number; slot?: number }[]
+  /** The relative links (one per distinct href), each pointing at the text elements it produced. */
+  slots: LinkSlot[]
+  /** The Markdown headings in document order, each with its heading block's temporary id (none for the title's). */
+  headings: { text: string; blockId?: string }[]
   /** Every image, with the line it is on: a local one by its repo path (absent when it leaves the repository). */
   images: { src: string; repoPath?: string; remote: boolean; line: number }[]
 }
@@ -39,20 +46,10 @@ export interface SourceContext {
   readInclude?: IncludeReader
 }
 
-/**
- * Converts Markdown. `resolveLink` maps each link href (as written) to the URL to write; undefined makes the
- * converter keep the href as written (right for absolute URLs only, so the engine's resolver always answers
- * for the others).
- */
-export function convertSource(
-  markdown: string,
-  repoPath: string,
-  resolveLink: (href: string) => string | undefined,
-  site: SourceContext = {},
-): ConvertedSource {
+/** Converts Markdown; relative links stay as written, each with its slot. */
+export function convertSource(markdown: string, repoPath: string, site: SourceContext = {}): ConvertedSource {
   const result = convertMarkdown(markdown, {
     path: repoPath,
-    resolveLink: (link) => resolveLink(link.href),
     ...(site.navigationTitle !== undefined ? { navigationTitle: site.navigationTitle } : {}),
     ...(site.readInclude ? { readInclude: site.readInclude } : {}),
   })
@@ -73,7 +70,9 @@ export function convertSource(
       ),
     },
     warnings: result.warnings.map((w) => ({ line: w.line, column: w.column, message: w.message, code: w.code, ...(w.omitted ? { omitted: w.omitted } : {}) })),
-    links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column })),
+    links: result.links.map((l) => ({ href: l.href, line: l.line, column: l.column, ...(l.slot !== undefined ? { slot: l.slot } : {}) })),
+    slots: result.slots,
+    headings: result.headings,
     images: result.fillables.flatMap((a) =>
       a.kind === 'diagram' ? [] : [{ src: a.src, ...(a.path !== undefined ? { repoPath: a.path } : {}), remote: a.kind === 'remote', line: a.line }],
     ),

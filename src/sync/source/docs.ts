@@ -1,5 +1,6 @@
 // Step 1 of publishing, local only (before the refresh token is spent): find the Markdown files under `path`,
-// read them as strict UTF-8, convert them once to learn titles, front matter and links, and build the page tree.
+// read them as strict UTF-8, convert each once (titles, front matter, warnings, and the blocks publishing writes
+// after filling in the links), build the page tree, and classify every relative link once against it.
 //
 // Files: every *.md under `path`, minus `exclude` (picomatch globs relative to `path`, dotfiles matched too)
 // and minus hidden files and folders (names starting with "."). A docs folder arrives through pull requests, so
@@ -15,16 +16,17 @@ import type { Settings } from '../../settings.js'
 import { type ConvertedSource, type SourceContext, convertSource, decodeSource } from './convert.js'
 import { ImageStore, hasHiddenSegment, inside } from './images.js'
 import { type SiteNavigation, readNavigation } from './navigation.js'
+import { type LinkTarget, classifyLink } from './links.js'
 import { type DocsTree, type LoadedFile, buildDocsTree } from './tree.js'
 
 export interface SourceFile extends LoadedFile, SourceContext {
   absPath: string
   /** The decoded text (undefined when it failed). */
   text?: string
-  /** The conversion made while loading (links not yet resolved), for titles, front matter and link targets. */
-  draft?: ConvertedSource
-  /** Every link href the file contains, as written. */
-  hrefs: string[]
+  /** The file's one conversion of the run, links as written: publishing fills them in (fillLinks). */
+  converted?: ConvertedSource
+  /** Where each link slot of `converted` leads in this docs tree (by slot index), classified once. */
+  targets: LinkTarget[]
   /** The line an error points at (the first byte that is not UTF-8). */
   errorLine?: number
 }
@@ -110,7 +112,7 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
   const files = new Map<string, SourceFile>()
   for (const { rel, abs } of found) {
     const repoPath = repoPathOf(rootRepoPath, rel)
-    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, hrefs: [], ...siteContext(navigation, repoPath), readInclude }
+    const file: SourceFile = { relPath: rel, repoPath, absPath: abs, targets: [], ...siteContext(navigation, repoPath), readInclude }
     files.set(repoPath, file)
     let bytes: Uint8Array
     try {
@@ -127,16 +129,12 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
     }
     file.text = decoded.text
     try {
-      const hrefs: string[] = []
-      file.draft = convertSource(decoded.text, repoPath, (href) => {
-        hrefs.push(href)
-        return undefined
-      }, file)
-      file.hrefs = hrefs
-      file.title = file.draft.title
-      file.titleFromFileName = file.draft.titleFromFileName
-      file.titleFrom = titleOrigin(file.draft.titleSource, file.navigationTitle !== undefined ? navigation?.source : undefined)
-      file.order = file.draft.order
+      const converted = convertSource(decoded.text, repoPath, file)
+      file.converted = converted
+      file.title = converted.title
+      file.titleFromFileName = converted.titleFromFileName
+      file.titleFrom = titleOrigin(converted.titleSource, file.navigationTitle !== undefined ? navigation?.source : undefined)
+      file.order = converted.order
     } catch (error) {
       file.error = `could not be converted: ${(error as Error).message}`
     }
@@ -146,7 +144,7 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
   const images = new ImageStore({ workspace: settings.workspace, rootRepoPath, rootReal })
   const warnings: DocsSet['warnings'] = []
   for (const file of files.values()) {
-    for (const image of file.draft?.images ?? []) {
+    for (const image of file.converted?.images ?? []) {
       if (image.remote || image.repoPath === undefined) continue // remote: linked, not read; above the repository root: the converter warns on its line
       const refusal = images.admit(image.repoPath)
       if (refusal) warnings.push({ file: file.repoPath, line: image.line, message: `Image ${image.src} was not read: ${refusal}. A placeholder is published instead.` })
@@ -154,6 +152,7 @@ export async function loadDocs(settings: Settings): Promise<DocsSet> {
   }
 
   const tree = buildDocsTree(rootRepoPath, [...files.values()], singleFile, navigation?.siteRoot)
+  for (const file of files.values()) file.targets = (file.converted?.slots ?? []).map((slot) => classifyLink(slot.href, file.repoPath, tree))
   return { tree, files, skipped, excluded, workspace: settings.workspace, workspaceReal, warnings, images }
 }
 

@@ -8,17 +8,18 @@
 //   extension-less path (`./b` → b.md), `.html` for `.md` (`b.html`), a folder (`./b/` → b/index.md or
 //   b/README.md), and a root-relative `/b` against the docs folder and the site's root (mdBook `src`, MkDocs
 //   `docs_dir`, VitePress' root) after the repository root.
-// - The #anchor of a link to a page is kept in the target but not in the URL: Feishu does open
-//   `<document url>#<block_id>` at that block (larksuite/cli pull request #1120), but a heading's block id exists
-//   only once the target page is written and changes whenever the heading is recreated, so the link points at the
-//   page.
+// - The #anchor of a link to a page is kept in the target, not in the URL made here: Feishu opens
+//   `<document url>#<block_id>` at that block (larksuite/cli pull request #1120), and a heading's block id is known
+//   only once its page is written, so publishing (apply/run.ts) adds it when it knows it and points at the page
+//   otherwise (docs/concepts/how-publishing-works.md, "Links to headings").
 // - Any other path inside the repository points at GitHub on the branch (never a SHA, so the link stays the
 //   same from run to run): <server>/<owner>/<repo>/blob/<branch>/<path>, `tree` for folders. #anchor and
 //   ?query are kept (GitHub renders heading anchors for Markdown).
 // - Absolute URLs (https:, mailto:, …) are kept as they are.
-// - A same-page "#anchor" points at the source file on GitHub with that anchor (wiki headings have no stable
-//   anchors of their own). A path that leaves the repository points at the source file on GitHub, with a
-//   warning. (The converter writes an unresolved href as it is, and a relative URL means nothing in Feishu.)
+// - A same-page "#anchor" is a link to a heading of its own page (publishing resolves it like the above); without
+//   a page, it points at the source file on GitHub with that anchor.
+// - A path that leaves the repository points at the source file on GitHub (the converter warned at its line).
+//   (The converter writes a relative href as it is, and a relative URL means nothing in Feishu.)
 import path from 'node:path'
 import type { DocsTree } from './tree.js'
 
@@ -108,7 +109,11 @@ export function siteCandidates(repoPath: string, folderOnly = false): string[] {
  * the one check for dead links: publishing warns with it, a check mode can report with it.
  */
 export function deadLinkReason(href: string, fromRepoPath: string, tree: Pick<DocsTree, 'fileKeys' | 'folderKeys' | 'rootRepoPath' | 'siteRoot'>, exists: (repoPath: string) => boolean): string | undefined {
-  const target = classifyLink(href, fromRepoPath, tree)
+  return deadTargetReason(href, classifyLink(href, fromRepoPath, tree), exists)
+}
+
+/** deadLinkReason for a link already classified. */
+export function deadTargetReason(href: string, target: LinkTarget, exists: (repoPath: string) => boolean): string | undefined {
   if (target.kind !== 'repo' || exists(target.repoPath)) return undefined
   return `link ${href} reaches nothing: there is no page, file or folder ${target.repoPath || '/'} (also tried as a site link: ${siteCandidates(target.repoPath).slice(1).join(', ') || 'none'})`
 }
@@ -146,7 +151,11 @@ export interface ResolvedLink {
 }
 
 export function resolveLink(href: string, fromRepoPath: string, ctx: LinkResolverContext): ResolvedLink {
-  const target = classifyLink(href, fromRepoPath, ctx.tree)
+  return resolveTarget(href, classifyLink(href, fromRepoPath, ctx.tree), fromRepoPath, ctx)
+}
+
+/** resolveLink for a link already classified (loadDocs classifies each link once). */
+export function resolveTarget(href: string, target: LinkTarget, fromRepoPath: string, ctx: LinkResolverContext): ResolvedLink {
   switch (target.kind) {
     case 'keep':
       return { url: href.trim() || undefined, target }
@@ -169,7 +178,7 @@ export function resolveLink(href: string, fromRepoPath: string, ctx: LinkResolve
     }
     case 'repo': {
       if (!ctx.github) return { target, warning: `link to ${target.repoPath || 'the repository root'} not kept: the repository is unknown` }
-      const dead = ctx.exists ? deadLinkReason(href, fromRepoPath, ctx.tree, ctx.exists) : undefined
+      const dead = ctx.exists ? deadTargetReason(href, target, ctx.exists) : undefined
       return { url: githubUrl(ctx.github, target.repoPath, ctx.isDirectory(target.repoPath), target.suffix), target, ...(dead ? { warning: dead } : {}) }
     }
   }
