@@ -93,4 +93,23 @@ describe('convert once', () => {
     expect(counts.diffs.get(cDoc)).toBe(1)
     expectOnce()
   })
+
+  it('on-remote-edit keep: a page whose edit time moved (a comment) is compared with its marker and then diffed once', async () => {
+    world = await startPublishWorld({ files: FILES })
+    expect((await world.publish({ 'on-remote-edit': 'keep' })).result.counts.failed).toBe(0)
+    const cDoc = world.node('C').obj_token
+    const editTime = world.node('C').obj_edit_time
+    await world.clock.sleep(2_000) // edit times are in seconds
+    const paragraph = world.emu.docs.listBlocks(cDoc, 500).items.find((b) => b.block_type === 2)!
+    world.emu.person.comment(cDoc, paragraph.block_id, 'A question')
+    expect(world.node('C').obj_edit_time, 'a comment moves the edit time').not.toBe(editTime)
+    reset()
+    const again = await world.publish({ 'on-remote-edit': 'keep' })
+    const c = again.result.pages.find((p) => p.path === 'docs/c.md')
+    // Written, not kept: a comment is no edit (the marker may be refreshed: the anchor pass leaves its hash behind).
+    expect(c?.status).toMatch(/^(unchanged|updated)$/)
+    expect(c?.remoteEdited).toBeFalsy()
+    expect(counts.diffs.get(cDoc)).toBe(1)
+    expectOnce()
+  })
 })

@@ -221,7 +221,16 @@ interface ImageAsset {
   fileName: string
 }
 
-export async function syncDocument(docx: DocxApi, media: MediaApi, input: DocumentSyncInput): Promise<DocumentSyncResult> {
+/**
+ * Whether a person edited the page's body in Feishu: it is no longer what the marker says the action wrote, nor
+ * what it would write now. A comment or a resized image leaves the body as it was. No diff is planned.
+ */
+export async function editedInFeishu(input: DocumentSyncInput): Promise<boolean> {
+  return (await compareWithMarker(input)).remoteEdited
+}
+
+/** Steps 1–3 of a sync: the desired body and its keys, and what the page holds against what its marker says. */
+async function compareWithMarker(input: DocumentSyncInput) {
   const { documentId, existing } = input
   const warnings: string[] = []
   const lineWarnings: { line: number; message: string }[] = []
@@ -248,7 +257,7 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
     },
   }
   const fp = new Fingerprints(keys)
-  let contentHash = contentHashOf(fp, body)
+  const contentHash = contentHashOf(fp, body)
 
   // 3. What the page has.
   const page: TreeNode = existing?.tree ?? { block: { block_id: documentId, block_type: BlockType.page }, children: [] }
@@ -259,6 +268,15 @@ export async function syncDocument(docx: DocxApi, media: MediaApi, input: Docume
   // Edited in Feishu: the body is no longer what the marker says we wrote, and it is not what we would write
   // now (then nothing of the edit is lost: e.g. a hash recorded by an older canonical form).
   const remoteEdited = existing?.marker !== undefined && existing.marker.contentHash !== remoteHash && remoteHash !== contentHash
+
+  return { warnings, lineWarnings, body, assets, oldImages, diagrams, failed, keys, fp, contentHash, page, markerNode, markerTextNode, remoteBody, remoteEdited }
+}
+
+export async function syncDocument(docx: DocxApi, media: MediaApi, input: DocumentSyncInput): Promise<DocumentSyncResult> {
+  const { documentId, existing } = input
+  const compared = await compareWithMarker(input)
+  const { warnings, lineWarnings, body, assets, oldImages, diagrams, failed, keys, fp, page, markerNode, markerTextNode, remoteBody, remoteEdited } = compared
+  let contentHash = compared.contentHash
 
   // 4. The plan. With a well-formed marker the body is diffed on its own (indices shifted by one) and the
   //    marker is patched at the end; otherwise a fresh marker is part of the desired list.
