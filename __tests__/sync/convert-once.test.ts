@@ -98,11 +98,12 @@ describe('convert once', () => {
     world = await startPublishWorld({ files: FILES })
     expect((await world.publish({ 'on-remote-edit': 'keep' })).result.counts.failed).toBe(0)
     const cDoc = world.node('C').obj_token
-    const editTime = world.node('C').obj_edit_time
+    const editTimeOf = (title: string) => world!.emu.nodes(world!.spaceId).find((n) => n.title === title)!.obj_edit_time
+    const editTime = editTimeOf('C')
     await world.clock.sleep(2_000) // edit times are in seconds
     const paragraph = world.emu.docs.listBlocks(cDoc, 500).items.find((b) => b.block_type === 2)!
     world.emu.person.comment(cDoc, paragraph.block_id, 'A question')
-    expect(world.node('C').obj_edit_time, 'a comment moves the edit time').not.toBe(editTime)
+    expect(editTimeOf('C'), 'a comment moves the edit time').not.toBe(editTime)
     reset()
     const again = await world.publish({ 'on-remote-edit': 'keep' })
     const c = again.result.pages.find((p) => p.path === 'docs/c.md')
