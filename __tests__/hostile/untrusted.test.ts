@@ -257,6 +257,8 @@ describe.concurrent('a docs folder and its servers are untrusted', () => {
       const second = await publish(world, parent, { 'on-delete': 'archive' })
       expect(second.summary, describeRun(second)).toContain('Stopped by the safety cap')
       expect(second.summary).toContain('Counted against the 6 pages it owned at its most')
+      // The lead on the one page not archived does not claim the others were published: the run changed nothing.
+      expect(second.summary).toContain('1 of 3 pages failed to publish</strong>; the run stopped at the safety cap before changing anything')
       expect(second.outputs.archived).toBe('0')
       expect(pagesLeft()).toBe(3)
       // 2 → 1 (the next file gone too): still counted against 6.

@@ -158,9 +158,16 @@ export function writeFailedPagesLead(summary: Summary, result: PublishResult): v
   if (failed.length > LEAD_FAILURES) items.push(`<li>… and ${failed.length - LEAD_FAILURES} more, listed first in the table below.</li>`)
   summary.addRaw(
     `<p><strong>❌ ${failed.length} of ${total} page${total === 1 ? '' : 's'} failed to publish</strong>` +
-      `${failed.length < total ? '; the others were published' : ''}.</p><ul>${items.join('')}</ul>`,
+      `${failed.length < total ? `; ${othersWere(result)}` : ''}.</p><ul>${items.join('')}</ul>`,
     true,
   )
+}
+
+/** What became of the pages that did not fail: a stopped run did not publish them all. */
+function othersWere(result: PublishResult): string {
+  if (result.stoppedBySafetyCap) return 'the run stopped at the safety cap before changing anything (below)'
+  if (result.stopped) return `the run was ${result.stopped.reason} before it published the others (below)`
+  return 'the others were published'
 }
 
 /** Step outputs: counts and the `pages` JSON array ({path, title, node_token, url, status[, plan][, reason]}). */

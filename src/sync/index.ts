@@ -122,7 +122,7 @@ export async function publishDocs(ctx: PublishContext): Promise<PublishResult> {
         title: p.page.title,
         ...(p.existing ? { nodeToken: p.existing.node.node_token, url: wikiPrefix + p.existing.node.node_token } : {}),
         status: 'skipped',
-        plan: p.failure ? 'fail' : p.create ? 'create' : 'check',
+        plan: p.failure ? 'fail' : p.create ? 'create' : 'compare',
         reason: p.failure ?? 'not synced: the run stopped at the safety cap',
         warnings: [],
       })),
