@@ -14,7 +14,7 @@ import { type DocsSet, type SourceFile, repoStat } from '../sync/source/docs.js'
 import { type RepoFiles, unresolvedLink } from '../sync/source/link-check.js'
 import { type LinkTarget, classifyLink, deadTargetReason } from '../sync/source/links.js'
 import { type DocsTree, pagesInOrder } from '../sync/source/tree.js'
-import { type HeadingAnchors, hasAnchor, headingAnchors } from '../sync/source/anchors.js'
+import { type HeadingAnchors, hasAnchor, headingAnchors, missingAnchorWarning } from '../sync/source/anchors.js'
 
 export type FindingKind = 'unpublishable' | 'link' | 'anchor' | 'image' | 'title-clash' | 'conversion' | 'skipped'
 
@@ -116,7 +116,7 @@ function checkFile(
     const anchors = anchorsOf(anchor.file)
     if (anchors && !hasAnchor(anchors, anchor.anchor)) {
       const which = anchor.file === file.repoPath ? 'this file' : anchor.file
-      warn('anchor', link.line, link.column, `Link ${link.href}: no heading of ${which} has the anchor #${anchor.anchor}, so the link lands at the top of the page.`)
+      warn('anchor', link.line, link.column, missingAnchorWarning(link.href, which, anchor.anchor))
     }
   }
 

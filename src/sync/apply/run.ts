@@ -26,7 +26,7 @@ import { DOCX_LIMITS } from '../../blocks/limits.js'
 import type { BatchUpdateRequest } from '../../feishu/docx.js'
 import { type ConvertedSource, convertSource } from '../source/convert.js'
 import { type DocsSet, isRepoDirectory, loadAsset, repoPathExists, repoStat } from '../source/docs.js'
-import { type HeadingAnchors, anchorSlug, headingAnchors } from '../source/anchors.js'
+import { type HeadingAnchors, anchorSlug, headingAnchors, missingAnchorWarning } from '../source/anchors.js'
 import type { Whiteboards } from './diagrams.js'
 import { DocumentSyncError, type DocumentConversion, type DocumentSyncInput, type ExistingDocument, editedInFeishu, readExistingDocument, syncDocument } from './document.js'
 import { ARCHIVE_TITLE, archiveMarkdown, folderListMarkdown, folderVirtualPath } from '../source/generated.js'
@@ -747,7 +747,7 @@ class Run {
     if (slug === '' || !anchors) return { url: pageUrl }
     if (!anchors.has(slug)) {
       const which = wanted.key === page.key ? 'this file' : (this.ctx.docs.tree.pages.get(wanted.key)?.contentFile?.repoPath ?? wanted.key)
-      return { url: pageUrl, warning: `Link ${href}: no heading of ${which} has the anchor #${wanted.anchor}, so the link points at the top of the page.` }
+      return { url: pageUrl, warning: missingAnchorWarning(href, which, wanted.anchor) }
     }
     const id = anchors.get(slug) !== undefined ? this.anchorIds.get(wanted.key)?.get(slug) : undefined
     return { url: id ? `${pageUrl}#${id}` : pageUrl }

@@ -34,3 +34,8 @@ export function hasAnchor(anchors: HeadingAnchors | ReadonlySet<string>, anchor:
   const wanted = anchorSlug(anchor)
   return wanted === '' || anchors.has(wanted)
 }
+
+/** The warning for a link to a heading its target does not have (`which`: "this file" or the target's path). */
+export function missingAnchorWarning(href: string, which: string, anchor: string): string {
+  return `Link ${href}: no heading of ${which} has the anchor #${anchor}, so the link points at the top of the page.`
+}
